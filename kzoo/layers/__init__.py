@@ -1,0 +1,1 @@
+"""Custom layers: one public, serializable layer per file, written with ``keras.ops``."""

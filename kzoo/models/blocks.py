@@ -1,0 +1,56 @@
+"""Building blocks shared by the factories: regularizers, initializers, dense stacks.
+
+These are thin helpers over Keras built-ins (``keras.regularizers.L1L2``,
+``HeNormal``/``GlorotUniform``, ``Dense``/``BatchNormalization``/``Dropout``)
+so every family applies the guide's choices the same way.
+"""
+
+import keras
+
+from kzoo import checks, defaults
+
+# Activation Functions > Weight init: He for the ReLU family, Glorot (Xavier)
+# for tanh / sigmoid.
+_HE_FAMILY = ("relu", "leaky_relu", "elu", "gelu", "swish", "silu", "selu")
+
+
+def check_activation(activation):
+    """Validates a hidden-layer activation name."""
+    return checks.one_of("activation", activation, defaults.HIDDEN_ACTIVATIONS)
+
+
+def initializer_for(activation, kernel_initializer=None):
+    """``kernel_initializer`` if given, else He normal for the ReLU family and
+    Glorot uniform for tanh / sigmoid (guide: Hyperparameters, Weight init)."""
+    if kernel_initializer is not None:
+        return kernel_initializer
+    return "he_normal" if activation in _HE_FAMILY else "glorot_uniform"
+
+
+def regularizer(l1=0.0, l2=0.0):
+    """``keras.regularizers.L1L2`` (elastic net) or ``None`` when both are 0."""
+    l1 = checks.non_negative("l1", l1)
+    l2 = checks.non_negative("l2", l2)
+    if l1 == 0.0 and l2 == 0.0:
+        return None
+    return keras.regularizers.L1L2(l1=l1, l2=l2)
+
+
+def dense_stack(x, hidden_units, *, activation=defaults.ACTIVATION, dropout=0.0,
+                batch_norm=False, l1=0.0, l2=0.0, kernel_initializer=None, name="hidden"):
+    """Dense -> [BatchNorm] -> activation -> [Dropout], once per entry of ``hidden_units``.
+
+    Batch normalization sits between the linear part and the activation, as in
+    the original paper; dropout follows the activation (guide: Dropout).
+    """
+    init = initializer_for(activation, kernel_initializer)
+    reg = regularizer(l1, l2)
+    for i, units in enumerate(hidden_units):
+        x = keras.layers.Dense(units, use_bias=not batch_norm, kernel_initializer=init,
+                               kernel_regularizer=reg, name=f"{name}_{i}_dense")(x)
+        if batch_norm:
+            x = keras.layers.BatchNormalization(name=f"{name}_{i}_bn")(x)
+        x = keras.layers.Activation(activation, name=f"{name}_{i}_{activation}")(x)
+        if dropout:
+            x = keras.layers.Dropout(dropout, name=f"{name}_{i}_dropout")(x)
+    return x
