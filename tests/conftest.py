@@ -19,3 +19,20 @@ def _fresh_keras_state():
 @pytest.fixture
 def backend():
     return keras.backend.backend()
+
+
+@pytest.fixture
+def load_recipe():
+    """Loads a script from recipes/ by name, so tests can call its ``main(argv)``."""
+    import importlib.util
+    import pathlib
+
+    recipes = pathlib.Path(__file__).parent.parent / "recipes"
+
+    def load(name):
+        spec = importlib.util.spec_from_file_location(f"recipe_{name}", recipes / f"{name}.py")
+        module = importlib.util.module_from_spec(spec)
+        spec.loader.exec_module(module)
+        return module
+
+    return load
