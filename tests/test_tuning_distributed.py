@@ -12,7 +12,7 @@ import pytest
 
 from kzoo.tuning import distributed
 
-MAX_TRIALS = 3
+MAX_TRIALS = 4
 TIMEOUT = 300
 
 
@@ -29,7 +29,7 @@ def start(role, tmp_path, port, data, tuner_id=None):
     command = [sys.executable, "-m", "kzoo.tuning", role, "--port", str(port),
                "--ip", distributed.LOOPBACK, "--model", "mlp_classifier", "--data", str(data),
                "--fixed", json.dumps({"num_classes": 3, "hidden_units": [16, 8]}),
-               "--max-trials", str(MAX_TRIALS), "--epochs", "2",
+               "--max-trials", str(MAX_TRIALS), "--epochs", "6",
                "--directory", str(tmp_path / "runs"), "--verbose", "1",
                "--timeout", str(TIMEOUT), "--summary", str(tmp_path / f"{tuner_id or role}.json")]
     if tuner_id:
@@ -58,15 +58,16 @@ def test_chief_and_two_workers_on_loopback(tmp_path):
     make_data(data)
     port = distributed.free_port()
     deadline = time.monotonic() + TIMEOUT
-    # Workers first: they wait (gRPC wait_for_ready) until the chief serves,
-    # so both ask for a trial as soon as it is up.
-    workers = [start("worker", tmp_path, port, data, f"tuner{i}") for i in range(2)]
-    procs = list(workers)
+    # The chief first, so that no worker's first connection fails: a failed
+    # one puts gRPC into reconnect backoff (seconds), long enough for the
+    # other worker to take every trial. Then both workers start together, and
+    # each trial lasts long enough that neither can finish the search alone.
+    chief = start("chief", tmp_path, port, data)
+    procs = [chief]
     try:
-        for worker in workers:
-            wait_for_text(worker, "waiting for the chief", deadline)
-        chief = start("chief", tmp_path, port, data)
-        procs.append(chief)
+        wait_for_text(chief, "serving the oracle", deadline)
+        workers = [start("worker", tmp_path, port, data, f"tuner{i}") for i in range(2)]
+        procs += workers
         for proc in procs:  # every process exits by itself
             proc.wait(timeout=max(1.0, deadline - time.monotonic()))
     finally:

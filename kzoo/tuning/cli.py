@@ -114,9 +114,6 @@ def main(argv=None):
     from kzoo.tuning.tune import tune
 
     x, y, validation = load_data(args.data, seed=args.seed)
-    if args.role == "worker":
-        print(f"kzoo worker {args.tuner_id}: waiting for the chief at {args.ip}:{args.port}",
-              flush=True)
     result = tune(args.model, x, y, validation_data=validation,
                   fixed=_tuples(json.loads(args.fixed)), tuner=args.tuner,
                   max_trials=args.max_trials, objective=_objective(args.objective),

@@ -154,6 +154,7 @@ def serve(oracle, *, poll_seconds=0.2):
     if not server.add_insecure_port(address):
         raise RuntimeError(f"The chief cannot listen on {address} (port in use?).")
     server.start()
+    print(f"kzoo chief: serving the oracle at {address}", flush=True)
     try:
         while not (servicer.stop_triggered and oracle_chief.exit_chief(oracle)):
             time.sleep(poll_seconds)

@@ -336,6 +336,12 @@ def tune(model, x, y=None, *, validation_data=None, validation_split=None, fixed
         fit_kwargs["validation_data"] = validation_data
     else:
         fit_kwargs["validation_split"] = validation_split
+    if verbose and role == "worker":
+        # Printed once the worker is ready to ask for trials: everything
+        # before this point (checks, building the tuner) is done.
+        print(f"kzoo worker {os.environ.get(distributed.ENV_TUNER_ID)}: waiting for the chief "
+              f"at {os.environ.get(distributed.ENV_IP)}:{os.environ.get(distributed.ENV_PORT)}",
+              flush=True)
     kt_tuner.search(x, y, **fit_kwargs)
 
     result = _result(kt_tuner, model, plan, (name, direction), project_dir, role,
