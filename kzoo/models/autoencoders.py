@@ -105,7 +105,18 @@ def build_decoder(*, latent_dim, input_shape, hidden_units, filters, activation,
 
 
 class _CodecMixin:
-    """``encode`` / ``decode`` through the ``encoder`` and ``decoder`` sub-models."""
+    """``encode`` / ``decode`` through the ``encoder`` and ``decoder`` sub-models,
+    and the config of a model that keeps its ``__init__`` arguments in ``_config``."""
+
+    def get_config(self):
+        return {"name": self.name, "trainable": self.trainable, **self._config}
+
+    @classmethod
+    def from_config(cls, config):
+        config = dict(config)
+        for key in ("input_shape", "hidden_units", "filters"):
+            config[key] = tuple(config[key])
+        return cls(**config)
 
     def encode(self, x, batch_size=256):
         """Encodes ``x`` (NumPy in, NumPy out; no noise, inference mode).
@@ -196,16 +207,6 @@ class Autoencoder(_CodecMixin, keras.Model):
             "output_activation": output_activation, "code_activation": code_activation,
             "noise": noise, "noise_level": noise_level, "sparsity": sparsity, "seed": seed,
         }
-
-    def get_config(self):
-        return {"name": self.name, "trainable": self.trainable, **self._config}
-
-    @classmethod
-    def from_config(cls, config):
-        config = dict(config)
-        for key in ("input_shape", "hidden_units", "filters"):
-            config[key] = tuple(config[key])
-        return cls(**config)
 
 
 def anomaly_scores(model, x, batch_size=256):

@@ -127,16 +127,6 @@ class VariationalAutoencoder(_CodecMixin, keras.Model):
                                 seed=self.prior_seed_generator if seed is None else seed)
         return self.decode(ops.convert_to_numpy(z), batch_size=batch_size)
 
-    def get_config(self):
-        return {"name": self.name, "trainable": self.trainable, **self._config}
-
-    @classmethod
-    def from_config(cls, config):
-        config = dict(config)
-        for key in ("input_shape", "hidden_units", "filters"):
-            config[key] = tuple(config[key])
-        return cls(**config)
-
 
 def _vectors(rng, n=64, features=12):
     basis = rng.normal(size=(2, features))
