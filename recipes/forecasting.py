@@ -66,14 +66,7 @@ def main(argv=None):
     factory = getattr(kzoo, f"{args.cell}_regressor")
     model = factory(input_shape=(args.lookback, 1), outputs=args.horizon, units=args.units,
                     dropout=0.0)
-    callbacks = [
-        keras.callbacks.EarlyStopping(monitor="val_loss",
-                                      patience=defaults.EARLY_STOPPING_PATIENCE,
-                                      restore_best_weights=True),
-        keras.callbacks.ReduceLROnPlateau(monitor="val_loss", factor=defaults.REDUCE_LR_FACTOR,
-                                          patience=defaults.REDUCE_LR_PATIENCE,
-                                          min_lr=defaults.MIN_LEARNING_RATE),
-    ]
+    callbacks = kzoo.callbacks.recommended()  # early stopping 15, ReduceLROnPlateau, NaN stop
     history = model.fit(*relative(x_tr, y_tr), validation_data=relative(x_val, y_val),
                         epochs=args.epochs, batch_size=defaults.BATCH_SIZE,
                         callbacks=callbacks, verbose=args.verbose)

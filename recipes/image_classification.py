@@ -35,12 +35,9 @@ def load(name, limit=None, seed=defaults.SEED):
         x, y = data.load_digits(as_images=True)
         x = x / 16.0
     else:
-        loader = getattr(keras.datasets, name)
-        (x_train, y_train), (x_test, y_test) = loader.load_data()  # needs internet once
-        x = np.concatenate([x_train, x_test]).astype("float32") / 255.0
-        y = np.concatenate([y_train, y_test]).reshape(-1)
-        if x.ndim == 3:
-            x = x[..., None]
+        # keras.datasets through kzoo.data: downloaded once, a clear error offline.
+        (x_train, y_train), (x_test, y_test) = getattr(data, f"load_{name}")()
+        x, y = np.concatenate([x_train, x_test]), np.concatenate([y_train, y_test])
     if limit is not None and limit < len(x):
         keep = np.random.default_rng(seed).permutation(len(x))[:limit]
         x, y = x[keep], y[keep]
@@ -72,14 +69,7 @@ def main(argv=None):
     model = factory(num_classes=num_classes, input_shape=x.shape[1:])
     print(f"{model.name}: {model.count_params():,} parameters")
 
-    callbacks = [
-        keras.callbacks.EarlyStopping(monitor="val_loss",
-                                      patience=defaults.EARLY_STOPPING_PATIENCE,
-                                      restore_best_weights=True),
-        keras.callbacks.ReduceLROnPlateau(monitor="val_loss", factor=defaults.REDUCE_LR_FACTOR,
-                                          patience=defaults.REDUCE_LR_PATIENCE,
-                                          min_lr=defaults.MIN_LEARNING_RATE),
-    ]
+    callbacks = kzoo.callbacks.recommended()  # early stopping 15, ReduceLROnPlateau, NaN stop
     history = model.fit(splits.x_train, splits.y_train, validation_data=splits.val,
                         epochs=args.epochs, batch_size=defaults.BATCH_SIZE,
                         callbacks=callbacks, verbose=args.verbose)
