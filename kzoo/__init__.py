@@ -7,76 +7,55 @@ guide's defaults, on TensorFlow, JAX or PyTorch (``KERAS_BACKEND``)::
     kzoo.list_models()
     model = kzoo.mlp_classifier(num_classes=10, input_shape=(64,))
 
+Every registered factory is ``kzoo.<name>`` and in ``kzoo.__all__``: the public
+surface follows the registry (a model registered later, e.g. by a user's own
+module, is reachable as ``kzoo.<name>`` too).
+
 ``import kzoo`` imports Keras and the active backend only; scikit-learn,
 KerasTuner and matplotlib are imported by the functions that need them.
 """
 
-from kzoo import data, defaults, heads, models, search_space  # noqa: F401
-from kzoo.models.dense import mlp_classifier, mlp_regressor, perceptron
-from kzoo.models.conv import cnn_classifier, resnet_classifier
-from kzoo.models.recurrent import (gru_classifier, gru_regressor, lstm_classifier, lstm_regressor,
-                                   rnn_classifier, rnn_regressor)
-from kzoo import layers  # noqa: F401
-from kzoo.models.attention import (greedy_decode, seq2seq_attention, transformer_classifier,
-                                   transformer_regressor)
-from kzoo.registry import create_model, list_models, model_info, register_model
-from kzoo.models.autoencoders import (anomaly_scores, autoencoder, denoising_autoencoder,
-                                      sparse_autoencoder)
-from kzoo.models.gan import gan
-from kzoo.models.vae import vae
-from kzoo.models.capsule import capsule_network
-from kzoo.models.ode import neural_ode_classifier
-from kzoo.models.rbf import rbf_classifier, rbf_regressor
-from kzoo.models.som import self_organizing_map
-from kzoo import tuning  # noqa: F401  (KerasTuner itself is imported lazily)
-from kzoo.tuning import tune
-from kzoo import callbacks, evaluation, schedules  # noqa: F401
-from kzoo.callbacks.lr_finder import lr_find
-from kzoo.evaluation import evaluate
+from kzoo import (  # noqa: F401  # noqa: F401
+    callbacks,
+    checks,
+    data,
+    defaults,
+    docstrings,
+    evaluation,
+    heads,
+    layers,
+    models,  # noqa: F401  (importing the families registers every factory)
+    registry,
+    schedules,
+    tasks,
+    tuning,
+)
+from kzoo.callbacks.lr_finder import lr_find  # noqa: F401
+from kzoo.evaluation import evaluate  # noqa: F401
+from kzoo.models.attention import greedy_decode  # noqa: F401
+from kzoo.models.autoencoders import anomaly_scores  # noqa: F401
+from kzoo.registry import create_model, list_models, model_info, register_model  # noqa: F401
+from kzoo.tuning import tune  # noqa: F401
 
 __version__ = "0.1.0"
 
-__all__ = [
-    "anomaly_scores",
-    "autoencoder",
-    "denoising_autoencoder",
-    "gan",
-    "sparse_autoencoder",
-    "vae",
-    "capsule_network",
-    "neural_ode_classifier",
-    "rbf_classifier",
-    "rbf_regressor",
-    "self_organizing_map",
-    "callbacks",
-    "evaluate",
-    "evaluation",
-    "lr_find",
-    "schedules",
-    "cnn_classifier",
-    "gru_classifier",
-    "gru_regressor",
-    "lstm_classifier",
-    "lstm_regressor",
-    "resnet_classifier",
-    "rnn_classifier",
-    "rnn_regressor",
-    "create_model",
-    "greedy_decode",
-    "layers",
-    "seq2seq_attention",
-    "transformer_classifier",
-    "transformer_regressor",
-    "data",
-    "defaults",
-    "heads",
-    "list_models",
-    "mlp_classifier",
-    "mlp_regressor",
-    "model_info",
-    "perceptron",
-    "register_model",
-    "search_space",
-    "tune",
+_TOOLS = [
+    "anomaly_scores", "callbacks", "create_model", "data", "defaults", "docstrings",
+    "evaluate", "evaluation", "greedy_decode", "heads", "layers", "list_models", "lr_find",
+    "model_info", "models", "register_model", "registry", "schedules", "tasks", "tune",
     "tuning",
 ]
+
+globals().update({name: model_info(name).factory for name in list_models()})
+__all__ = sorted({*_TOOLS, *list_models()})
+
+
+def __getattr__(name):
+    """``kzoo.<name>`` for a model registered after ``import kzoo``."""
+    if name in registry.registered():
+        return model_info(name).factory
+    raise AttributeError(f"module 'kzoo' has no attribute {name!r}")
+
+
+def __dir__():
+    return sorted({*globals(), *registry.registered()})

@@ -13,6 +13,13 @@ def _fail(name, value, requirement):
     raise ValueError(f"{name} must be {requirement}. Received: {name}={value!r}")
 
 
+def boolean(name, value):
+    """Checks that ``value`` is a bool (NumPy's ``bool_`` too) and returns it as ``bool``."""
+    if type(value).__name__ not in ("bool", "bool_"):
+        _fail(name, value, "True or False")
+    return bool(value)
+
+
 def positive_int(name, value, minimum=1):
     """Checks that ``value`` is an int >= ``minimum`` and returns it."""
     if isinstance(value, bool) or not isinstance(value, int) or value < minimum:

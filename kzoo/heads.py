@@ -16,6 +16,7 @@ explicit names so that logs read ``val_auc`` rather than ``val_auc_3`` after
 import keras
 
 from kzoo import checks, defaults
+from kzoo.serialization import Config
 
 OPTIMIZERS = defaults.OPTIMIZER_CHOICES
 
@@ -66,12 +67,14 @@ def classification_loss(num_classes: int, loss=None):
 
 
 @keras.saving.register_keras_serializable(package="kzoo")
-class SparseCategoricalFocalCrossentropy(keras.losses.Loss):
+class SparseCategoricalFocalCrossentropy(Config, keras.losses.Loss):
     """Keras' categorical focal loss for integer labels.
 
     Keras ships focal losses for one-hot targets only; this one-hot encodes
     integer labels and delegates to ``keras.losses.categorical_focal_crossentropy``.
     """
+
+    CONFIG_ARGS = ("num_classes", "alpha", "gamma")
 
     def __init__(self, num_classes, alpha=0.25, gamma=2.0, name="focal", **kwargs):
         super().__init__(name=name, **kwargs)
@@ -84,11 +87,6 @@ class SparseCategoricalFocalCrossentropy(keras.losses.Loss):
         one_hot = keras.ops.one_hot(y_true, self.num_classes, dtype=y_pred.dtype)
         return keras.losses.categorical_focal_crossentropy(
             one_hot, y_pred, alpha=self.alpha, gamma=self.gamma)
-
-    def get_config(self):
-        return {**super().get_config(), "num_classes": self.num_classes,
-                "alpha": self.alpha, "gamma": self.gamma}
-
 
 def classification_metrics(num_classes: int) -> list:
     """Accuracy (+ AUC, precision and recall for binary tasks), explicitly named."""
@@ -111,7 +109,8 @@ def regression_metrics() -> list:
     ]
 
 
-def make_optimizer(optimizer=defaults.OPTIMIZER, learning_rate=defaults.LEARNING_RATE):
+def make_optimizer(optimizer=defaults.OPTIMIZER, learning_rate=defaults.LEARNING_RATE, *,
+                   clipnorm=None, clipvalue=None):
     """Builds an optimizer by name with the given learning rate.
 
     Args:
@@ -119,19 +118,21 @@ def make_optimizer(optimizer=defaults.OPTIMIZER, learning_rate=defaults.LEARNING
             ``"adam"``, ``"adamw"``, ``"sgd"`` (with the guide's momentum 0.9)
             or ``"rmsprop"``; an optimizer instance is returned unchanged.
         learning_rate: float or ``keras.optimizers.schedules.LearningRateSchedule``.
+        clipnorm: float. Gradient clipping by norm. Defaults to None.
+        clipvalue: float. Gradient clipping by value. Defaults to None.
     """
     if isinstance(optimizer, keras.optimizers.Optimizer):
         return optimizer
-    checks.one_of("optimizer", optimizer, OPTIMIZERS)
-    if not isinstance(learning_rate, keras.optimizers.schedules.LearningRateSchedule):
-        checks.positive("learning_rate", learning_rate)
+    check_compile_args(optimizer, learning_rate)
+    clip = {k: v for k, v in (("clipnorm", clipnorm), ("clipvalue", clipvalue))
+            if v is not None}
     if optimizer == "adam":
-        return keras.optimizers.Adam(learning_rate)
+        return keras.optimizers.Adam(learning_rate, **clip)
     if optimizer == "adamw":
-        return keras.optimizers.AdamW(learning_rate)
+        return keras.optimizers.AdamW(learning_rate, **clip)
     if optimizer == "sgd":
-        return keras.optimizers.SGD(learning_rate, momentum=defaults.SGD_MOMENTUM)
-    return keras.optimizers.RMSprop(learning_rate)
+        return keras.optimizers.SGD(learning_rate, momentum=defaults.SGD_MOMENTUM, **clip)
+    return keras.optimizers.RMSprop(learning_rate, **clip)
 
 
 def check_compile_args(optimizer, learning_rate):

@@ -74,7 +74,8 @@ def register_model(*, family: str, task: str, search_space: SearchSpace | None =
     """Registers a factory under its function name (or ``name``).
 
     Args:
-        family: str. Architecture family, e.g. ``"dense"`` or ``"recurrent"``.
+        family: str. Architecture family, one of ``kzoo.models.FAMILIES``, e.g.
+            ``"dense"`` or ``"recurrent"``.
         task: str. One of ``kzoo.registry.TASKS``.
         search_space: ``kzoo.search_space.SearchSpace``. Tunable
             hyperparameters, used by ``kzoo.tune``.
@@ -87,6 +88,11 @@ def register_model(*, family: str, task: str, search_space: SearchSpace | None =
     """
     if task not in TASKS:
         raise ValueError(f"task must be one of {list(TASKS)}. Received: task={task!r}")
+    from kzoo.models import FAMILIES  # defined before the family modules are imported
+
+    if family not in FAMILIES:
+        raise ValueError(f"family must be one of {sorted(FAMILIES)} (kzoo.models.FAMILIES). "
+                         f"Received: family={family!r}")
 
     def decorator(factory):
         key = name or factory.__name__
@@ -121,6 +127,11 @@ def _lookup(name: str) -> ModelInfo:
             "See kzoo.list_models() for every registered name."
         )
     return _REGISTRY[name]
+
+
+def registered() -> frozenset:
+    """Every registered name (unsorted); :func:`list_models` filters and sorts them."""
+    return frozenset(_REGISTRY)
 
 
 def list_models(pattern: str = "*", *, family: str | None = None,

@@ -118,7 +118,7 @@ class AtomicModelCheckpoint(keras.callbacks.ModelCheckpoint):
         if dirname:
             os.makedirs(dirname, exist_ok=True)
         if os.path.isdir(filepath):
-            raise IOError("Please specify a non-directory filepath for ModelCheckpoint. "
+            raise OSError("Please specify a non-directory filepath for ModelCheckpoint. "
                           f"Filepath used is an existing directory: {filepath}")
         atomic_save(self.model, filepath, weights_only=self.save_weights_only)
         if self.verbose > 0:

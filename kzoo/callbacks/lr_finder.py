@@ -133,6 +133,64 @@ def _restore(variables, values):
         variable.assign(value)
 
 
+def _check_args(model, *, min_lr, max_lr, steps, batch_size, smoothing, divergence_factor,
+                suggestion):
+    if not isinstance(model, keras.Model):
+        raise ValueError(f"model must be a keras.Model. Received: model={model!r}")
+    if getattr(model, "optimizer", None) is None:
+        raise ValueError("model must be compiled before lr_find. Received: an uncompiled "
+                         f"model {model.name!r}")
+    checks.positive("min_lr", min_lr)
+    checks.positive("max_lr", max_lr)
+    if max_lr <= min_lr:
+        raise ValueError(f"max_lr must be > min_lr={min_lr}. Received: max_lr={max_lr}")
+    checks.positive_int("steps", steps, minimum=5)
+    checks.positive_int("batch_size", batch_size)
+    checks.fraction("smoothing", smoothing)
+    checks.number_in_range("divergence_factor", divergence_factor, 1.0, None,
+                           low_inclusive=False)
+    checks.one_of("suggestion", suggestion, _SUGGESTIONS)
+    optimizer = model.optimizer
+    if isinstance(optimizer._learning_rate, keras.optimizers.schedules.LearningRateSchedule) \
+            or callable(optimizer._learning_rate):
+        raise ValueError("model's optimizer must have a float learning rate for lr_find, not "
+                         "a schedule. Received: learning_rate="
+                         f"{type(optimizer._learning_rate).__name__}; compile with a float "
+                         "and pass the schedule once the rate is chosen")
+
+
+def _range_test(model, x, y, lrs, *, batch_size, smoothing, divergence_factor, seed,
+                sample_weight):
+    """One training step per rate of ``lrs``; returns the raw and EMA-smoothed losses."""
+    optimizer = model.optimizer
+    rng = np.random.default_rng(seed)
+    losses, smoothed = [], []
+    average, best = 0.0, math.inf
+    order = rng.permutation(len(x))
+    position = 0
+    for step, lr in enumerate(lrs):
+        if position + batch_size > len(order):
+            order, position = rng.permutation(len(x)), 0
+        index = order[position:position + batch_size]
+        position += batch_size
+        optimizer.learning_rate = float(lr)
+        weights = None if sample_weight is None else np.asarray(sample_weight)[index]
+        logs = model.train_on_batch(x[index], y[index], sample_weight=weights,
+                                    return_dict=True)
+        loss = float(logs["loss"])
+        losses.append(loss)
+        if not math.isfinite(loss):
+            smoothed.append(math.nan)
+            break
+        average = smoothing * average + (1 - smoothing) * loss
+        value = average / (1 - smoothing ** (step + 1))
+        smoothed.append(value)
+        best = min(best, value)
+        if value > divergence_factor * best and step > 5:
+            break
+    return losses, smoothed
+
+
 def lr_find(model, x, y, *, min_lr=1e-7, max_lr=1.0, steps=100, batch_size=32,
             smoothing=0.9, divergence_factor=4.0, suggestion="steepest", seed=None,
             sample_weight=None):
@@ -178,28 +236,10 @@ def lr_find(model, x, y, *, min_lr=1e-7, max_lr=1.0, steps=100, batch_size=32,
         Guide: Hyperparameters > Learning Rate ("THE MOST IMPORTANT"); L. N.
         Smith, "Cyclical Learning Rates for Training Neural Networks" (2017).
     """
-    if not isinstance(model, keras.Model):
-        raise ValueError(f"model must be a keras.Model. Received: model={model!r}")
-    if getattr(model, "optimizer", None) is None:
-        raise ValueError("model must be compiled before lr_find. Received: an uncompiled "
-                         f"model {model.name!r}")
-    checks.positive("min_lr", min_lr)
-    checks.positive("max_lr", max_lr)
-    if max_lr <= min_lr:
-        raise ValueError(f"max_lr must be > min_lr={min_lr}. Received: max_lr={max_lr}")
-    checks.positive_int("steps", steps, minimum=5)
-    checks.positive_int("batch_size", batch_size)
-    checks.fraction("smoothing", smoothing)
-    checks.number_in_range("divergence_factor", divergence_factor, 1.0, None,
-                           low_inclusive=False)
-    checks.one_of("suggestion", suggestion, _SUGGESTIONS)
+    _check_args(model, min_lr=min_lr, max_lr=max_lr, steps=steps, batch_size=batch_size,
+                smoothing=smoothing, divergence_factor=divergence_factor,
+                suggestion=suggestion)
     optimizer = model.optimizer
-    if isinstance(optimizer._learning_rate, keras.optimizers.schedules.LearningRateSchedule) \
-            or callable(optimizer._learning_rate):
-        raise ValueError("model's optimizer must have a float learning rate for lr_find, not "
-                         "a schedule. Received: learning_rate="
-                         f"{type(optimizer._learning_rate).__name__}; compile with a float "
-                         "and pass the schedule once the rate is chosen")
     from kzoo.data.checks import check_arrays
 
     x, y = check_arrays(x, y)  # finite, numeric, same length: before any step
@@ -211,33 +251,12 @@ def lr_find(model, x, y, *, min_lr=1e-7, max_lr=1.0, steps=100, batch_size=32,
     optimizer_state = _snapshot(optimizer.variables)
     metric_state = _snapshot(model.metrics_variables)
 
-    rng = np.random.default_rng(seed)
     lrs = np.geomspace(min_lr, max_lr, steps)
-    losses, smoothed = [], []
-    average, best = 0.0, math.inf
-    order = rng.permutation(len(x))
-    position = 0
     try:
-        for step, lr in enumerate(lrs):
-            if position + batch_size > len(order):
-                order, position = rng.permutation(len(x)), 0
-            index = order[position:position + batch_size]
-            position += batch_size
-            optimizer.learning_rate = float(lr)
-            weights = None if sample_weight is None else np.asarray(sample_weight)[index]
-            logs = model.train_on_batch(x[index], y[index], sample_weight=weights,
-                                        return_dict=True)
-            loss = float(logs["loss"])
-            losses.append(loss)
-            if not math.isfinite(loss):
-                smoothed.append(math.nan)
-                break
-            average = smoothing * average + (1 - smoothing) * loss
-            value = average / (1 - smoothing ** (step + 1))
-            smoothed.append(value)
-            best = min(best, value)
-            if value > divergence_factor * best and step > 5:
-                break
+        losses, smoothed = _range_test(model, x, y, lrs, batch_size=batch_size,
+                                       smoothing=smoothing,
+                                       divergence_factor=divergence_factor, seed=seed,
+                                       sample_weight=sample_weight)
     finally:
         _restore(model.variables, model_state)
         _restore(optimizer.variables, optimizer_state)

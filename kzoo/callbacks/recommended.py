@@ -16,6 +16,40 @@ def _unvalidated(monitor):
     return monitor[len("val_"):] if monitor.startswith("val_") else monitor
 
 
+def _check_args(*, monitor, patience, reduce_lr_patience, reduce_lr_factor, min_lr, mode,
+                checkpoint, csv_log, backup_dir):
+    if not isinstance(monitor, str) or not monitor:
+        raise ValueError(f"monitor must be a non-empty metric name such as 'val_loss'. "
+                         f"Received: monitor={monitor!r}")
+    checks.positive_int("patience", patience, minimum=0)
+    checks.positive_int("reduce_lr_patience", reduce_lr_patience, minimum=0)
+    checks.number_in_range("reduce_lr_factor", reduce_lr_factor, 0.0, 1.0,
+                           low_inclusive=False, high_inclusive=False)
+    checks.non_negative("min_lr", min_lr)
+    checks.one_of("mode", mode, ("auto", "min", "max"))
+    for name, path in (("checkpoint", checkpoint), ("csv_log", csv_log),
+                       ("backup_dir", backup_dir)):
+        if path is not None and not isinstance(path, (str, os.PathLike)):
+            raise ValueError(f"{name} must be a path or None. Received: {name}={path!r}")
+    if checkpoint is not None and not os.fspath(checkpoint).endswith((".keras", ".h5")):
+        raise ValueError("checkpoint must be a path ending in '.keras'. "
+                         f"Received: checkpoint={checkpoint!r}")
+
+
+def _monitored(monitor, validation):
+    """``monitor``, or its training counterpart (with a warning) when there is no validation."""
+    if not validation and monitor.startswith("val_"):
+        fallback = _unvalidated(monitor)
+        message = (f"recommended(validation=False): no validation data, so the callbacks "
+                   f"monitor '{fallback}' instead of '{monitor}'. Early stopping on the "
+                   "training loss does not detect overfitting; hold out a validation split "
+                   "(guide: Training Methodology > Splitting).")
+        warnings.warn(message, stacklevel=3)
+        logger.warning(message)
+        return fallback
+    return monitor
+
+
 def recommended(*, monitor="val_loss", patience=defaults.EARLY_STOPPING_PATIENCE,
                 restore_best_weights=True, reduce_lr=True,
                 reduce_lr_factor=defaults.REDUCE_LR_FACTOR,
@@ -76,32 +110,10 @@ def recommended(*, monitor="val_loss", patience=defaults.EARLY_STOPPING_PATIENCE
         Guide: Regularization > Early Stopping, ReduceLROnPlateau; Quick Start
         Guide > Recommended Default Configuration; Quick Diagnosis.
     """
-    if not isinstance(monitor, str) or not monitor:
-        raise ValueError(f"monitor must be a non-empty metric name such as 'val_loss'. "
-                         f"Received: monitor={monitor!r}")
-    checks.positive_int("patience", patience, minimum=0)
-    checks.positive_int("reduce_lr_patience", reduce_lr_patience, minimum=0)
-    checks.number_in_range("reduce_lr_factor", reduce_lr_factor, 0.0, 1.0,
-                           low_inclusive=False, high_inclusive=False)
-    checks.non_negative("min_lr", min_lr)
-    checks.one_of("mode", mode, ("auto", "min", "max"))
-    for name, path in (("checkpoint", checkpoint), ("csv_log", csv_log),
-                       ("backup_dir", backup_dir)):
-        if path is not None and not isinstance(path, (str, os.PathLike)):
-            raise ValueError(f"{name} must be a path or None. Received: {name}={path!r}")
-    if checkpoint is not None and not os.fspath(checkpoint).endswith((".keras", ".h5")):
-        raise ValueError("checkpoint must be a path ending in '.keras'. "
-                         f"Received: checkpoint={checkpoint!r}")
-    if not validation and monitor.startswith("val_"):
-        fallback = _unvalidated(monitor)
-        message = (f"recommended(validation=False): no validation data, so the callbacks "
-                   f"monitor '{fallback}' instead of '{monitor}'. Early stopping on the "
-                   "training loss does not detect overfitting; hold out a validation split "
-                   "(guide: Training Methodology > Splitting).")
-        warnings.warn(message, stacklevel=2)
-        logger.warning(message)
-        monitor = fallback
-
+    _check_args(monitor=monitor, patience=patience, reduce_lr_patience=reduce_lr_patience,
+                reduce_lr_factor=reduce_lr_factor, min_lr=min_lr, mode=mode,
+                checkpoint=checkpoint, csv_log=csv_log, backup_dir=backup_dir)
+    monitor = _monitored(monitor, validation)
     callbacks = [keras.callbacks.EarlyStopping(
         monitor=monitor, patience=patience, restore_best_weights=restore_best_weights,
         mode=mode, verbose=verbose)]

@@ -1,17 +1,28 @@
 """Datasets, splits, scaling and data checks."""
 
+from kzoo.data import examples, tokens  # noqa: F401
+from kzoo.data.augmentation import AugmentedDataset, augmented_dataset, image_augmentation
 from kzoo.data.bundled import load_breast_cancer, load_diabetes, load_digits
 from kzoo.data.checks import check_arrays
+from kzoo.data.class_weights import class_weights
+from kzoo.data.datasets import (
+                               DatasetUnavailableError,
+                               load_cifar10,
+                               load_fashion_mnist,
+                               load_imdb,
+                               load_mnist,
+)
 from kzoo.data.scaling import Standardizer, standardize
 from kzoo.data.sequences import adding_problem, make_windows, naive_forecast, seasonal_series
 from kzoo.data.splits import Splits, split
-from kzoo.data.augmentation import AugmentedDataset, augmented_dataset, image_augmentation
-from kzoo.data.class_weights import class_weights
-from kzoo.data.datasets import (DatasetUnavailableError, load_cifar10, load_fashion_mnist,
-                               load_imdb, load_mnist)
-from kzoo.data.text_augmentation import (ENGLISH_SYNONYMS, TextAugmenter, random_insertion,
-                                        random_swap, synonym_replacement, synonym_table)
-from kzoo.data import tokens  # noqa: F401
+from kzoo.data.text_augmentation import (
+                               ENGLISH_SYNONYMS,
+                               TextAugmenter,
+                               random_insertion,
+                               random_swap,
+                               synonym_replacement,
+                               synonym_table,
+)
 from kzoo.data.tokens import digit_seq2seq, token_order
 
 __all__ = [
@@ -39,6 +50,7 @@ __all__ = [
     "check_arrays",
     "digit_seq2seq",
     "token_order",
+    "examples",
     "tokens",
     "load_breast_cancer",
     "load_diabetes",

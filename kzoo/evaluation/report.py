@@ -129,61 +129,24 @@ def _infer_task(model, y):
     return "classification" if np.asarray(y).dtype.kind in "biu" else "regression"
 
 
-def evaluate(model, x, y, *, history=None, task=None, class_names=None, batch_size=256):
-    """Evaluates a model with the guide's metrics for its task.
-
-    Args:
-        model: keras.Model. A trained model (classifiers output probabilities:
-            one sigmoid unit or a softmax).
-        x: array-like. Test inputs.
-        y: array-like. Test targets (integer labels for classification).
-        history: keras.callbacks.History, dict or None. The ``fit`` history,
-            for the loss/metric curves. Defaults to None.
-        task: str or None. ``"classification"`` or ``"regression"``. Defaults to
-            None (inferred from the model's loss, else from ``y``'s dtype).
-        class_names: list or None. Names for the classes. Defaults to None
-            (``0 .. k-1``).
-        batch_size: int. Prediction batch size. Defaults to 256.
-
-    Returns:
-        An ``EvaluationReport``: ``print(report)`` shows the table,
-        ``report.metrics`` holds the numbers, ``report.save(directory)``
-        writes the figures and a Markdown summary.
-
-    Example:
-        >>> history = model.fit(x, y, validation_split=0.15, epochs=50)
-        >>> report = kzoo.evaluate(model, x_test, y_test, history=history)
-        >>> print(report); report.save("runs/report")
-
-    Reference:
-        Guide: Evaluation Metrics (Summary Tables - Classification, Regression).
-    """
+def _regression_report(y_arr, pred, *, history, name):
     from sklearn import metrics as skm
 
-    if task is not None and task not in ("classification", "regression"):
-        raise ValueError("task must be one of ['classification', 'regression'] or None. "
-                         f"Received: task={task!r}")
-    x_arr, y_arr = check_arrays(x, y)
-    task = task or _infer_task(model, y_arr)
-    if history is not None and not isinstance(history, dict):
-        history = getattr(history, "history", None)
-        if not isinstance(history, dict):
-            raise ValueError("history must be a keras History or its .history dict. "
-                             f"Received: history of type {type(history).__name__}")
-    pred = np.asarray(model.predict(x_arr, batch_size=batch_size, verbose=0), dtype="float64")
-    name = getattr(model, "name", "model")
-    if task == "regression":
-        y_true = y_arr.astype("float64").reshape(len(y_arr), -1)
-        pred = pred.reshape(len(pred), -1)
-        if y_true.shape[1] != pred.shape[1]:
-            raise ValueError(f"y must have {pred.shape[1]} column(s) like the model's output. "
-                             f"Received: y with shape {y_arr.shape}")
-        metrics = {"mae": float(skm.mean_absolute_error(y_true, pred)),
-                   "rmse": float(np.sqrt(skm.mean_squared_error(y_true, pred))),
-                   "r2": float(skm.r2_score(y_true, pred))}
-        return EvaluationReport(task, metrics, y_true.squeeze(-1) if y_true.shape[1] == 1
-                                else y_true, pred.squeeze(-1) if pred.shape[1] == 1 else pred,
-                                history=history, model_name=name)
+    y_true = y_arr.astype("float64").reshape(len(y_arr), -1)
+    pred = pred.reshape(len(pred), -1)
+    if y_true.shape[1] != pred.shape[1]:
+        raise ValueError(f"y must have {pred.shape[1]} column(s) like the model's output. "
+                         f"Received: y with shape {y_arr.shape}")
+    metrics = {"mae": float(skm.mean_absolute_error(y_true, pred)),
+               "rmse": float(np.sqrt(skm.mean_squared_error(y_true, pred))),
+               "r2": float(skm.r2_score(y_true, pred))}
+    return EvaluationReport("regression", metrics, y_true.squeeze(-1) if y_true.shape[1] == 1
+                            else y_true, pred.squeeze(-1) if pred.shape[1] == 1 else pred,
+                            history=history, model_name=name)
+
+
+def _classification_report(x_arr, y_arr, pred, *, class_names, history, name):
+    from sklearn import metrics as skm
 
     y_true = y_arr.reshape(-1)
     if pred.ndim == 1 or pred.shape[-1] == 1:
@@ -226,3 +189,50 @@ def evaluate(model, x, y, *, history=None, task=None, class_names=None, batch_si
     return EvaluationReport("classification", metrics, y_true, y_pred, y_score=scores,
                             confusion_matrix=cm, class_names=list(class_names),
                             history=history, model_name=name)
+
+
+def evaluate(model, x, y, *, history=None, task=None, class_names=None, batch_size=256):
+    """Evaluates a model with the guide's metrics for its task.
+
+    Args:
+        model: keras.Model. A trained model (classifiers output probabilities:
+            one sigmoid unit or a softmax).
+        x: array-like. Test inputs.
+        y: array-like. Test targets (integer labels for classification).
+        history: keras.callbacks.History, dict or None. The ``fit`` history,
+            for the loss/metric curves. Defaults to None.
+        task: str or None. ``"classification"`` or ``"regression"``. Defaults to
+            None (inferred from the model's loss, else from ``y``'s dtype).
+        class_names: list or None. Names for the classes. Defaults to None
+            (``0 .. k-1``).
+        batch_size: int. Prediction batch size. Defaults to 256.
+
+    Returns:
+        An ``EvaluationReport``: ``print(report)`` shows the table,
+        ``report.metrics`` holds the numbers, ``report.save(directory)``
+        writes the figures and a Markdown summary.
+
+    Example:
+        >>> history = model.fit(x, y, validation_split=0.15, epochs=50)
+        >>> report = kzoo.evaluate(model, x_test, y_test, history=history)
+        >>> print(report); report.save("runs/report")
+
+    Reference:
+        Guide: Evaluation Metrics (Summary Tables - Classification, Regression).
+    """
+    if task is not None and task not in ("classification", "regression"):
+        raise ValueError("task must be one of ['classification', 'regression'] or None. "
+                         f"Received: task={task!r}")
+    x_arr, y_arr = check_arrays(x, y)
+    task = task or _infer_task(model, y_arr)
+    if history is not None and not isinstance(history, dict):
+        history = getattr(history, "history", None)
+        if not isinstance(history, dict):
+            raise ValueError("history must be a keras History or its .history dict. "
+                             f"Received: history of type {type(history).__name__}")
+    pred = np.asarray(model.predict(x_arr, batch_size=batch_size, verbose=0), dtype="float64")
+    name = getattr(model, "name", "model")
+    if task == "regression":
+        return _regression_report(y_arr, pred, history=history, name=name)
+    return _classification_report(x_arr, y_arr, pred, class_names=class_names,
+                                  history=history, name=name)

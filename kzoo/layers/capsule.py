@@ -15,6 +15,7 @@ import keras
 from keras import ops
 
 from kzoo import checks
+from kzoo.serialization import Config
 
 
 def squash(s, axis=-1, epsilon=1e-7):
@@ -35,7 +36,7 @@ def squash(s, axis=-1, epsilon=1e-7):
 
 
 @keras.saving.register_keras_serializable(package="kzoo")
-class Squash(keras.layers.Layer):
+class Squash(Config, keras.layers.Layer):
     """Applies :func:`squash` to the last axis (a capsule layer's activation).
 
     Args:
@@ -45,6 +46,8 @@ class Squash(keras.layers.Layer):
     Example:
         >>> v = kzoo.layers.Squash()(keras.ops.ones((2, 5, 8)))   # lengths < 1
     """
+
+    CONFIG_ARGS = ("axis",)
 
     def __init__(self, axis=-1, **kwargs):
         super().__init__(**kwargs)
@@ -57,10 +60,6 @@ class Squash(keras.layers.Layer):
 
     def compute_output_shape(self, input_shape):
         return input_shape
-
-    def get_config(self):
-        return {**super().get_config(), "axis": self.axis}
-
 
 def check_capsule_dims(num_capsules, capsule_dim):
     """Validates a capsule layer's sizes (shared by the capsule layers)."""

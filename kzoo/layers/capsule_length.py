@@ -3,9 +3,11 @@
 import keras
 from keras import ops
 
+from kzoo.serialization import Config
+
 
 @keras.saving.register_keras_serializable(package="kzoo")
-class CapsuleLength(keras.layers.Layer):
+class CapsuleLength(Config, keras.layers.Layer):
     """Returns ``||v_j||`` for each capsule: ``(batch, n, dim) -> (batch, n)``.
 
     A squashed capsule's length lies in [0, 1) and is read as the probability
@@ -22,6 +24,8 @@ class CapsuleLength(keras.layers.Layer):
         >>> kzoo.layers.CapsuleLength()(keras.ops.ones((2, 10, 16)))  # (2, 10)
     """
 
+    CONFIG_ARGS = ("epsilon",)
+
     def __init__(self, epsilon=1e-7, **kwargs):
         super().__init__(**kwargs)
         self.epsilon = epsilon
@@ -31,6 +35,3 @@ class CapsuleLength(keras.layers.Layer):
 
     def compute_output_shape(self, input_shape):
         return tuple(input_shape[:-1])
-
-    def get_config(self):
-        return {**super().get_config(), "epsilon": self.epsilon}

@@ -11,10 +11,11 @@ from keras import ops
 
 from kzoo import checks
 from kzoo.layers.capsule import check_capsule_dims, squash
+from kzoo.serialization import Config
 
 
 @keras.saving.register_keras_serializable(package="kzoo")
-class PrimaryCapsules(keras.layers.Layer):
+class PrimaryCapsules(Config, keras.layers.Layer):
     """Primary capsules: ``Conv2D`` whose output is reshaped into squashed vectors.
 
     Input ``(batch, height, width, channels)``; output
@@ -32,6 +33,8 @@ class PrimaryCapsules(keras.layers.Layer):
         >>> caps = kzoo.layers.PrimaryCapsules(8, 8, kernel_size=3, strides=1)
         >>> caps(keras.ops.ones((2, 6, 6, 16))).shape   # (2, 4 * 4 * 8, 8)
     """
+
+    CONFIG_ARGS = ("num_capsules", "capsule_dim", "kernel_size", "strides", "padding")
 
     def __init__(self, num_capsules, capsule_dim, kernel_size=9, strides=2,
                  padding="valid", **kwargs):
@@ -68,8 +71,3 @@ class PrimaryCapsules(keras.layers.Layer):
     def compute_output_shape(self, input_shape):
         out = self.conv.compute_output_shape(input_shape)
         return (input_shape[0], out[1] * out[2] * self.num_capsules, self.capsule_dim)
-
-    def get_config(self):
-        return {**super().get_config(), "num_capsules": self.num_capsules,
-                "capsule_dim": self.capsule_dim, "kernel_size": self.kernel_size,
-                "strides": self.strides, "padding": self.padding}

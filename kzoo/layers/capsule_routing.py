@@ -20,10 +20,11 @@ from keras import ops
 
 from kzoo import checks
 from kzoo.layers.capsule import check_capsule_dims, squash
+from kzoo.serialization import Config
 
 
 @keras.saving.register_keras_serializable(package="kzoo")
-class RoutingCapsules(keras.layers.Layer):
+class RoutingCapsules(Config, keras.layers.Layer):
     """Output capsules computed by dynamic routing from input capsules.
 
     Input ``(batch, in_capsules, in_dim)``; output
@@ -42,6 +43,8 @@ class RoutingCapsules(keras.layers.Layer):
         >>> v, c = caps.route(caps.predictions(keras.ops.ones((2, 32, 8))))
         >>> v.shape, c.shape   # (2, 10, 16), (2, 32, 10); c sums to 1 over axis 2
     """
+
+    CONFIG_ARGS = ("num_capsules", "capsule_dim", "routings", "kernel_initializer")
 
     def __init__(self, num_capsules, capsule_dim=16, routings=3,
                  kernel_initializer="glorot_uniform", **kwargs):
@@ -93,8 +96,3 @@ class RoutingCapsules(keras.layers.Layer):
 
     def compute_output_shape(self, input_shape):
         return (input_shape[0], self.num_capsules, self.capsule_dim)
-
-    def get_config(self):
-        return {**super().get_config(), "num_capsules": self.num_capsules,
-                "capsule_dim": self.capsule_dim, "routings": self.routings,
-                "kernel_initializer": keras.initializers.serialize(self.kernel_initializer)}

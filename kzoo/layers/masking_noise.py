@@ -4,10 +4,11 @@ import keras
 from keras import ops
 
 from kzoo import checks
+from kzoo.serialization import Config
 
 
 @keras.saving.register_keras_serializable(package="kzoo")
-class MaskingNoise(keras.layers.Layer):
+class MaskingNoise(Config, keras.layers.Layer):
     """Masking corruption for denoising autoencoders.
 
     Each input value is set to 0 with probability ``rate`` when
@@ -28,6 +29,8 @@ class MaskingNoise(keras.layers.Layer):
         denoising autoencoders" (masking noise).
     """
 
+    CONFIG_ARGS = ("rate", "seed")
+
     def __init__(self, rate, seed=None, **kwargs):
         super().__init__(**kwargs)
         self.rate = checks.fraction("rate", rate, allow_zero=False)
@@ -43,6 +46,3 @@ class MaskingNoise(keras.layers.Layer):
 
     def compute_output_shape(self, input_shape):
         return input_shape
-
-    def get_config(self):
-        return {**super().get_config(), "rate": self.rate, "seed": self.seed}

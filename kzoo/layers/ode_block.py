@@ -19,6 +19,7 @@ import keras
 from keras import ops
 
 from kzoo import checks, defaults
+from kzoo.serialization import Config
 
 SOLVERS = ("euler", "rk4")
 
@@ -65,7 +66,7 @@ def odeint(f, h0, t0=0.0, t1=1.0, steps=10, solver="rk4"):
 
 
 @keras.saving.register_keras_serializable(package="kzoo")
-class ODEBlock(keras.layers.Layer):
+class ODEBlock(Config, keras.layers.Layer):
     """Integrates ``dh/dt = f(h, t)`` over ``[t0, t1]``; ``f`` is an MLP of ``[h, t]``.
 
     Input and output are ``(batch, features)``: the state at ``t0`` and ``t1``.
@@ -84,6 +85,9 @@ class ODEBlock(keras.layers.Layer):
         >>> block = kzoo.layers.ODEBlock(hidden_units=(32,), solver="rk4", steps=8)
         >>> h1 = block(keras.ops.ones((4, 16)))    # (4, 16)
     """
+
+    CONFIG_ARGS = ("hidden_units", "activation", "solver", "steps", "t0", "t1")
+    TUPLE_ARGS = ("hidden_units",)
 
     def __init__(self, hidden_units=(64,), activation="tanh", solver="rk4", steps=10,
                  t0=0.0, t1=1.0, **kwargs):
@@ -125,14 +129,3 @@ class ODEBlock(keras.layers.Layer):
 
     def compute_output_shape(self, input_shape):
         return tuple(input_shape)
-
-    def get_config(self):
-        return {**super().get_config(), "hidden_units": self.hidden_units,
-                "activation": self.activation, "solver": self.solver, "steps": self.steps,
-                "t0": self.t0, "t1": self.t1}
-
-    @classmethod
-    def from_config(cls, config):
-        config = dict(config)
-        config["hidden_units"] = tuple(config["hidden_units"])
-        return cls(**config)

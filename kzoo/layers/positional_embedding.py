@@ -3,9 +3,11 @@
 import keras
 from keras import ops
 
+from kzoo.serialization import Config
+
 
 @keras.saving.register_keras_serializable(package="kzoo")
-class PositionalEmbedding(keras.layers.Layer):
+class PositionalEmbedding(Config, keras.layers.Layer):
     """Adds a learned embedding of each position to a sequence of vectors.
 
     Self-attention is blind to order ("it looks at the whole sentence at
@@ -32,6 +34,8 @@ class PositionalEmbedding(keras.layers.Layer):
         >>> x = keras.layers.Embedding(1000, 64, mask_zero=True)(tokens)
         >>> x = kzoo.layers.PositionalEmbedding(sequence_length=128)(x)
     """
+
+    CONFIG_ARGS = ("sequence_length", "initializer")
 
     def __init__(self, sequence_length, initializer="glorot_uniform", **kwargs):
         super().__init__(**kwargs)
@@ -60,7 +64,3 @@ class PositionalEmbedding(keras.layers.Layer):
 
     def compute_output_shape(self, input_shape):
         return input_shape
-
-    def get_config(self):
-        return {**super().get_config(), "sequence_length": self.sequence_length,
-                "initializer": keras.initializers.serialize(self.initializer)}

@@ -18,10 +18,11 @@ import numpy as np
 from keras import ops
 
 from kzoo import checks
+from kzoo.serialization import Config
 
 
 @keras.saving.register_keras_serializable(package="kzoo")
-class RBF(keras.layers.Layer):
+class RBF(Config, keras.layers.Layer):
     """Gaussian RBF units: ``(batch, features) -> (batch, units)``.
 
     Args:
@@ -47,6 +48,9 @@ class RBF(keras.layers.Layer):
         >>> rbf.adapt(x_train)          # k-means centers, widths from cluster spread
         >>> phi = rbf(x_train)          # (n, 32), values in (0, 1]
     """
+
+    CONFIG_ARGS = ("units", "initial_width", "trainable_centers", "trainable_widths",
+                   "centers_initializer", "seed")
 
     def __init__(self, units, initial_width=1.0, trainable_centers=True, trainable_widths=True,
                  centers_initializer=None, seed=None, **kwargs):
@@ -127,13 +131,3 @@ class RBF(keras.layers.Layer):
 
     def compute_output_shape(self, input_shape):
         return (input_shape[0], self.units)
-
-    def get_config(self):
-        return {**super().get_config(), "units": self.units,
-                "initial_width": self.initial_width,
-                "trainable_centers": self.trainable_centers,
-                "trainable_widths": self.trainable_widths,
-                "centers_initializer": (
-                    None if self.centers_initializer is None
-                    else keras.initializers.serialize(self._centers_init())),
-                "seed": self.seed}

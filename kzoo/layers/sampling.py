@@ -3,9 +3,11 @@
 import keras
 from keras import ops
 
+from kzoo.serialization import Config
+
 
 @keras.saving.register_keras_serializable(package="kzoo")
-class Sampling(keras.layers.Layer):
+class Sampling(Config, keras.layers.Layer):
     """Draws ``z = mean + exp(log_var / 2) * eps`` with ``eps ~ N(0, I)``.
 
     Sampling through a deterministic function of ``(mean, log_var)`` and an
@@ -29,6 +31,8 @@ class Sampling(keras.layers.Layer):
         Kingma & Welling (2014), "Auto-Encoding Variational Bayes".
     """
 
+    CONFIG_ARGS = ("add_kl_loss", "seed")
+
     def __init__(self, add_kl_loss=True, seed=None, **kwargs):
         super().__init__(**kwargs)
         self.add_kl_loss = bool(add_kl_loss)
@@ -47,6 +51,3 @@ class Sampling(keras.layers.Layer):
 
     def compute_output_shape(self, input_shape):
         return input_shape[0]
-
-    def get_config(self):
-        return {**super().get_config(), "add_kl_loss": self.add_kl_loss, "seed": self.seed}

@@ -3,6 +3,8 @@
 import keras
 from keras import ops
 
+from kzoo.serialization import Config
+
 
 def _check_positive_int(name, value):
     if isinstance(value, bool) or not isinstance(value, int) or value < 1:
@@ -10,7 +12,7 @@ def _check_positive_int(name, value):
 
 
 @keras.saving.register_keras_serializable(package="kzoo")
-class TransformerEncoder(keras.layers.Layer):
+class TransformerEncoder(Config, keras.layers.Layer):
     """Multi-head self-attention and a feed-forward network, each with a
     residual connection and layer normalization.
 
@@ -44,6 +46,9 @@ class TransformerEncoder(keras.layers.Layer):
     Example:
         >>> x = kzoo.layers.TransformerEncoder(num_heads=4, ff_dim=128)(x)
     """
+
+    CONFIG_ARGS = ("num_heads", "ff_dim", "dropout", "activation", "epsilon", "kernel_regularizer",
+                   "seed")
 
     def __init__(self, num_heads, ff_dim, dropout=0.1, activation="gelu", epsilon=1e-6,
                  kernel_regularizer=None, seed=None, **kwargs):
@@ -104,10 +109,3 @@ class TransformerEncoder(keras.layers.Layer):
 
     def compute_output_shape(self, input_shape):
         return input_shape
-
-    def get_config(self):
-        return {**super().get_config(), "num_heads": self.num_heads, "ff_dim": self.ff_dim,
-                "dropout": self.dropout, "activation": self.activation,
-                "epsilon": self.epsilon,
-                "kernel_regularizer": keras.regularizers.serialize(self.kernel_regularizer),
-                "seed": self.seed}

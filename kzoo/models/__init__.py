@@ -1,11 +1,28 @@
 """Model factories, one module per architecture family.
 
-Importing a family module registers its factories; a new family adds one
-import line here.
+``FAMILIES`` names every family and the module(s) that define it; importing a
+module registers its factories, and ``kzoo.<name>`` / ``kzoo.__all__`` follow
+the registry. Adding a model to a family touches its module only; a new
+family adds its module and one entry here.
 """
 
-from kzoo.models import dense  # noqa: F401
-from kzoo.models import conv, recurrent  # noqa: F401
-from kzoo.models import attention  # noqa: F401
-from kzoo.models import capsule, ode, rbf, som  # noqa: F401
-from kzoo.models import autoencoders, gan, vae  # noqa: F401
+import importlib
+
+#: family -> the modules whose factories register under it.
+FAMILIES = {
+    "dense": ("dense",),
+    "conv": ("conv",),
+    "recurrent": ("recurrent",),
+    "attention": ("attention",),
+    "rbf": ("rbf",),
+    "ode": ("ode",),
+    "capsule": ("capsule",),
+    "som": ("som",),
+    "autoencoder": ("autoencoders", "vae"),
+    "gan": ("gan",),
+}
+
+for _modules in FAMILIES.values():
+    for _module in _modules:
+        importlib.import_module(f"kzoo.models.{_module}")
+del _modules, _module

@@ -18,11 +18,13 @@ stacks. Train with ``model.fit(x, x)``.
 import keras
 import numpy as np
 
-from kzoo import checks, defaults, heads
+from kzoo import checks, defaults, docstrings, heads
+from kzoo.data import examples
 from kzoo.layers.masking_noise import MaskingNoise
 from kzoo.models import blocks
 from kzoo.registry import Example, register_model
 from kzoo.search_space import Choice, Float, Int, SearchSpace, training_space
+from kzoo.serialization import Config
 
 # Defaults for the family. The guide gives no numbers for autoencoders, so
 # these are the common textbook choices, stated once.
@@ -105,18 +107,7 @@ def build_decoder(*, latent_dim, input_shape, hidden_units, filters, activation,
 
 
 class _CodecMixin:
-    """``encode`` / ``decode`` through the ``encoder`` and ``decoder`` sub-models,
-    and the config of a model that keeps its ``__init__`` arguments in ``_config``."""
-
-    def get_config(self):
-        return {"name": self.name, "trainable": self.trainable, **self._config}
-
-    @classmethod
-    def from_config(cls, config):
-        config = dict(config)
-        for key in ("input_shape", "hidden_units", "filters"):
-            config[key] = tuple(config[key])
-        return cls(**config)
+    """``encode`` / ``decode`` through the ``encoder`` and ``decoder`` sub-models."""
 
     def encode(self, x, batch_size=256):
         """Encodes ``x`` (NumPy in, NumPy out; no noise, inference mode).
@@ -138,7 +129,7 @@ class _CodecMixin:
 
 
 @keras.saving.register_keras_serializable(package="kzoo")
-class Autoencoder(_CodecMixin, keras.Model):
+class Autoencoder(Config, _CodecMixin, keras.Model):
     """A functional autoencoder ``x -> [noise] -> encoder -> decoder -> x_hat``.
 
     The graph is rebuilt from the constructor arguments, so ``get_config`` /
@@ -161,6 +152,12 @@ class Autoencoder(_CodecMixin, keras.Model):
         seed: int or None. Seed of the masking noise.
         name: str. Model name.
     """
+
+    CONFIG_ARGS = ("input_shape", "latent_dim", "hidden_units", "filters", "activation",
+                   "output_activation", "code_activation", "noise", "noise_level", "sparsity",
+                   "seed")
+    CONFIG_ATTRIBUTES = {"input_shape": "sample_shape"}
+    TUPLE_ARGS = ("input_shape", "hidden_units", "filters")
 
     def __init__(self, input_shape, latent_dim=LATENT_DIM, hidden_units=defaults.HIDDEN_UNITS,
                  filters=CONV_FILTERS, activation=defaults.ACTIVATION,
@@ -201,12 +198,18 @@ class Autoencoder(_CodecMixin, keras.Model):
         super().__init__(inputs, outputs, name=name, **kwargs)
         self.encoder = encoder
         self.decoder = decoder
-        self._config = {
-            "input_shape": input_shape, "latent_dim": latent_dim,
-            "hidden_units": hidden_units, "filters": filters, "activation": activation,
-            "output_activation": output_activation, "code_activation": code_activation,
-            "noise": noise, "noise_level": noise_level, "sparsity": sparsity, "seed": seed,
-        }
+        # === Config ===
+        self.sample_shape = input_shape
+        self.latent_dim = latent_dim
+        self.hidden_units = hidden_units
+        self.filters = filters
+        self.activation = activation
+        self.output_activation = output_activation
+        self.code_activation = code_activation
+        self.noise = noise
+        self.noise_level = noise_level
+        self.sparsity = sparsity
+        self.seed = seed
 
 
 def anomaly_scores(model, x, batch_size=256):
@@ -244,26 +247,6 @@ def compile_autoencoder(model, *, optimizer, learning_rate):
                   loss=keras.losses.MeanSquaredError(name="mse"),
                   metrics=[keras.metrics.MeanAbsoluteError(name="mae")])
     return model
-
-
-def _vectors(rng, n=64, features=12):
-    """Points near a 3-D subspace of a 12-D space, scaled to [0, 1]."""
-    basis = rng.normal(size=(3, features))
-    x = rng.normal(size=(n, 3)) @ basis
-    x = 1 / (1 + np.exp(-0.5 * x))
-    return x.astype("float32"), None
-
-
-def _images(rng, n=32):
-    x = rng.uniform(size=(n, 8, 8, 1)).astype("float32")
-    return x, None
-
-
-def _with_targets(fn):
-    def data(rng):
-        x, _ = fn(rng)
-        return x, x
-    return data
 
 
 def architecture_space() -> SearchSpace:
@@ -338,23 +321,15 @@ def _make(name, *, input_shape, latent_dim, hidden_units, filters, activation,
     return model
 
 
-def _docstring(template):
-    def decorate(fn):
-        fn.__doc__ = template.format(common=_COMMON_DOC.strip("\n"),
-                                     compile=_COMPILE_DOC.strip("\n"))
-        return fn
-    return decorate
-
-
 @register_model(
     family="autoencoder",
     task="reconstruction",
     guide="neural-networks-master: Autoencoders (Vanilla Autoencoder)",
     search_space=architecture_space(),
     example=Example({"input_shape": (12,), "latent_dim": 3, "hidden_units": (16, 8)},
-                    _with_targets(_vectors), _EXAMPLE_FIT),
+                    examples.reconstruction(examples.low_rank_vectors), _EXAMPLE_FIT),
 )
-@_docstring("""An autoencoder: encoder -> bottleneck code -> decoder, trained to reconstruct x.
+@docstrings.template("""An autoencoder: encoder -> bottleneck code -> decoder, trained to reconstruct x.
 
     Dense for vector inputs, convolutional for images (chosen by the rank of
     ``input_shape``). Train with ``model.fit(x, x)``; ``model.encode(x)`` gives
@@ -378,7 +353,7 @@ def _docstring(template):
 
     Reference:
         neural-networks-master: Autoencoders; Hinton & Salakhutdinov (2006).
-    """)
+    """, common=_COMMON_DOC, compile=_COMPILE_DOC)
 def autoencoder(*, input_shape, latent_dim=LATENT_DIM, hidden_units=defaults.HIDDEN_UNITS,
                 filters=CONV_FILTERS, activation=defaults.ACTIVATION,
                 output_activation="sigmoid", optimizer=defaults.OPTIMIZER,
@@ -396,9 +371,9 @@ def autoencoder(*, input_shape, latent_dim=LATENT_DIM, hidden_units=defaults.HID
     search_space=architecture_space() + SearchSpace(
         (Float("noise_level", 0.05, 0.5),)),
     example=Example({"input_shape": (8, 8, 1), "latent_dim": 4, "filters": (4, 8)},
-                    _with_targets(_images), _EXAMPLE_FIT),
+                    examples.reconstruction(examples.uniform_images), _EXAMPLE_FIT),
 )
-@_docstring("""A denoising autoencoder: corrupts its input in training, reconstructs the clean x.
+@docstrings.template("""A denoising autoencoder: corrupts its input in training, reconstructs the clean x.
 
     The corruption (Gaussian noise or masking) is a layer active only when
     ``training=True``: ``predict`` and ``evaluate`` see the clean input, so
@@ -427,7 +402,7 @@ def autoencoder(*, input_shape, latent_dim=LATENT_DIM, hidden_units=defaults.HID
     Reference:
         Vincent et al. (2008), "Extracting and composing robust features with
         denoising autoencoders"; neural-networks-master: Autoencoders.
-    """)
+    """, common=_COMMON_DOC, compile=_COMPILE_DOC)
 def denoising_autoencoder(*, input_shape, latent_dim=LATENT_DIM,
                           hidden_units=defaults.HIDDEN_UNITS, filters=CONV_FILTERS,
                           activation=defaults.ACTIVATION, output_activation="sigmoid",
@@ -449,9 +424,9 @@ def denoising_autoencoder(*, input_shape, latent_dim=LATENT_DIM,
     search_space=architecture_space() + SearchSpace(
         (Float("sparsity", 1e-5, 1e-1, sampling="log"),)),
     example=Example({"input_shape": (12,), "latent_dim": 6, "hidden_units": (16,)},
-                    _with_targets(_vectors), _EXAMPLE_FIT),
+                    examples.reconstruction(examples.low_rank_vectors), _EXAMPLE_FIT),
 )
-@_docstring("""A sparse autoencoder: an L1 penalty on a ReLU code keeps most code units at 0.
+@docstrings.template("""A sparse autoencoder: an L1 penalty on a ReLU code keeps most code units at 0.
 
     The penalty ``sparsity * sum(|z|)`` per sample (an L1 activity
     regularizer on the code layer) is added to the reconstruction loss, so each
@@ -477,7 +452,7 @@ def denoising_autoencoder(*, input_shape, latent_dim=LATENT_DIM,
     Reference:
         Ng (2011), "Sparse autoencoder" (CS294A notes); neural-networks-master:
         Autoencoders.
-    """)
+    """, common=_COMMON_DOC, compile=_COMPILE_DOC)
 def sparse_autoencoder(*, input_shape, latent_dim=LATENT_DIM,
                        hidden_units=defaults.HIDDEN_UNITS, filters=CONV_FILTERS,
                        activation=defaults.ACTIVATION, output_activation="sigmoid",

@@ -1,6 +1,6 @@
-"""Building blocks shared by the factories: regularizers, initializers, dense stacks.
+"""Building blocks shared by the factories: activations, initializers, dense stacks.
 
-These are thin helpers over Keras built-ins (``keras.regularizers.L1L2``,
+These are thin helpers over Keras built-ins (
 ``HeNormal``/``GlorotUniform``, ``Dense``/``BatchNormalization``/``Dropout``)
 so every family applies the guide's choices the same way.
 """
@@ -27,27 +27,27 @@ def initializer_for(activation, kernel_initializer=None):
     return "he_normal" if activation in _HE_FAMILY else "glorot_uniform"
 
 
-def regularizer(l1=0.0, l2=0.0):
-    """``keras.regularizers.L1L2`` (elastic net) or ``None`` when both are 0."""
-    l1 = checks.non_negative("l1", l1)
-    l2 = checks.non_negative("l2", l2)
-    if l1 == 0.0 and l2 == 0.0:
-        return None
-    return keras.regularizers.L1L2(l1=l1, l2=l2)
+def flat_inputs(input_shape):
+    """An ``Input`` for ``input_shape`` (validated) and its flattened tensor."""
+    input_shape = checks.shape("input_shape", input_shape)
+    inputs = keras.Input(shape=input_shape, name="inputs")
+    x = keras.layers.Flatten(name="flatten")(inputs) if len(input_shape) > 1 else inputs
+    return inputs, x
 
 
 def dense_stack(x, hidden_units, *, activation=defaults.ACTIVATION, dropout=0.0,
-                batch_norm=False, l1=0.0, l2=0.0, kernel_initializer=None, name="hidden"):
+                batch_norm=False, kernel_regularizer=None, kernel_initializer=None,
+                name="hidden"):
     """Dense -> [BatchNorm] -> activation -> [Dropout], once per entry of ``hidden_units``.
 
     Batch normalization sits between the linear part and the activation, as in
     the original paper; dropout follows the activation (guide: Dropout).
     """
     init = initializer_for(activation, kernel_initializer)
-    reg = regularizer(l1, l2)
     for i, units in enumerate(hidden_units):
         x = keras.layers.Dense(units, use_bias=not batch_norm, kernel_initializer=init,
-                               kernel_regularizer=reg, name=f"{name}_{i}_dense")(x)
+                               kernel_regularizer=kernel_regularizer,
+                               name=f"{name}_{i}_dense")(x)
         if batch_norm:
             x = keras.layers.BatchNormalization(name=f"{name}_{i}_bn")(x)
         x = keras.layers.Activation(activation, name=f"{name}_{i}_{activation}")(x)

@@ -22,16 +22,18 @@ import keras
 from keras import ops
 
 from kzoo import checks, defaults, heads
+from kzoo.data import examples
 from kzoo.layers.capsule_length import CapsuleLength
 from kzoo.layers.capsule_mask import CapsuleMask
 from kzoo.layers.capsule_primary import PrimaryCapsules
 from kzoo.layers.capsule_routing import RoutingCapsules
 from kzoo.registry import Example, register_model
 from kzoo.search_space import Choice, Float, Int, SearchSpace, training_space
+from kzoo.serialization import Config
 
 
 @keras.saving.register_keras_serializable(package="kzoo")
-class MarginLoss(keras.losses.Loss):
+class MarginLoss(Config, keras.losses.Loss):
     """The capsule margin loss for integer labels and capsule lengths.
 
     ``L = sum_k T_k max(0, m+ - ||v_k||)² + λ (1 - T_k) max(0, ||v_k|| - m-)²``
@@ -49,6 +51,8 @@ class MarginLoss(keras.losses.Loss):
         >>> loss(np.array([1]), np.array([[0.1, 0.95]]))   # 0: both margins met
     """
 
+    CONFIG_ARGS = ("m_plus", "m_minus", "down_weight")
+
     def __init__(self, m_plus=0.9, m_minus=0.1, down_weight=0.5, name="margin_loss",
                  **kwargs):
         super().__init__(name=name, **kwargs)
@@ -65,17 +69,12 @@ class MarginLoss(keras.losses.Loss):
                 + self.down_weight * (1.0 - present) * ops.square(ops.relu(y_pred - self.m_minus)))
         return ops.sum(loss, axis=-1)
 
-    def get_config(self):
-        return {**super().get_config(), "m_plus": self.m_plus, "m_minus": self.m_minus,
-                "down_weight": self.down_weight}
-
-
 def _conv_out(size, kernel, stride):
     return (size - kernel) // stride + 1
 
 
 @keras.saving.register_keras_serializable(package="kzoo")
-class CapsuleNetwork(keras.Model):
+class CapsuleNetwork(Config, keras.Model):
     """A CapsNet: ``predict`` returns the length of each class capsule.
 
     Built by :func:`kzoo.capsule_network`, which documents the arguments.
@@ -83,6 +82,13 @@ class CapsuleNetwork(keras.Model):
     ``reconstruct(x, y=None)`` (the decoder's image from the true class's
     capsule, or the predicted one's when ``y`` is None).
     """
+
+    CONFIG_ARGS = ("num_classes", "input_shape", "conv_filters", "conv_kernel_size",
+                   "primary_capsules", "primary_dim", "primary_kernel_size", "primary_strides",
+                   "capsule_dim", "routings", "reconstruction_weight", "decoder_units",
+                   "decoder_activation")
+    TUPLE_ARGS = ("input_shape", "decoder_units")
+    CONFIG_ATTRIBUTES = {"input_shape": "image_shape"}
 
     def __init__(self, num_classes, input_shape, conv_filters=256, conv_kernel_size=9,
                  primary_capsules=32, primary_dim=8, primary_kernel_size=9,
@@ -202,30 +208,6 @@ class CapsuleNetwork(keras.Model):
         labels = None if y is None else ops.convert_to_tensor(y)
         return ops.convert_to_numpy(self.decoder(self.mask(self.capsules(x), labels=labels)))
 
-    def get_config(self):
-        return {**super().get_config(), "num_classes": self.num_classes,
-                "input_shape": self.image_shape, "conv_filters": self.conv_filters,
-                "conv_kernel_size": self.conv_kernel_size,
-                "primary_capsules": self.primary_capsules, "primary_dim": self.primary_dim,
-                "primary_kernel_size": self.primary_kernel_size,
-                "primary_strides": self.primary_strides, "capsule_dim": self.capsule_dim,
-                "routings": self.routings, "reconstruction_weight": self.reconstruction_weight,
-                "decoder_units": self.decoder_units,
-                "decoder_activation": self.decoder_activation}
-
-    @classmethod
-    def from_config(cls, config):
-        config = dict(config)
-        config["input_shape"] = tuple(config["input_shape"])
-        config["decoder_units"] = tuple(config["decoder_units"])
-        return cls(**config)
-
-
-def _digit_images(rng, n=32):
-    x = rng.uniform(0, 1, size=(n, 8, 8, 1)).astype("float32")
-    return x, rng.integers(0, 3, size=n).astype("int32")
-
-
 _CAPSULE_SPACE = SearchSpace((
     Int("routings", 1, 5),
     Choice("capsule_dim", (8, 16, 32)),
@@ -242,7 +224,8 @@ _CAPSULE_SPACE = SearchSpace((
     example=Example({"num_classes": 3, "input_shape": (8, 8, 1), "conv_filters": 8,
                      "conv_kernel_size": 3, "primary_capsules": 4, "primary_dim": 4,
                      "primary_kernel_size": 3, "primary_strides": 1, "capsule_dim": 4,
-                     "decoder_units": (16,)}, _digit_images, {"batch_size": 16}),
+                     "decoder_units": (16,)},
+                    examples.with_kwargs(examples.uniform_images, classes=3), {"batch_size": 16}),
 )
 def capsule_network(*, num_classes, input_shape, conv_filters=256, conv_kernel_size=9,
                     primary_capsules=32, primary_dim=8, primary_kernel_size=9,

@@ -10,23 +10,13 @@ models save and reload on every backend.
 
 import keras
 
-from kzoo import checks, defaults, heads
+from kzoo import checks, defaults, tasks
+from kzoo.data import examples
 from kzoo.models import blocks
-from kzoo.registry import Example, register_model
+from kzoo.registry import Example
 from kzoo.search_space import Float, Int, SearchSpace, dropout_space, training_space
 
 _POOLS = {"max": keras.layers.MaxPooling2D, "avg": keras.layers.AveragePooling2D}
-
-
-def _images(rng, n=48, size=8, channels=1, classes=3):
-    """Bright blobs in one of ``classes`` image quadrants: a learnable image label."""
-    y = rng.integers(0, classes, size=n)
-    x = rng.normal(0, 0.3, size=(n, size, size, channels))
-    half = size // 2
-    for i, label in enumerate(y):
-        r, c = divmod(int(label), 2)
-        x[i, r * half:(r + 1) * half, c * half:(c + 1) * half] += 1.0
-    return x.astype("float32"), y.astype("int32")
 
 
 def _image_shape(input_shape):
@@ -83,29 +73,32 @@ def _resnet_space():
             + training_space())
 
 
-@register_model(
-    family="conv",
-    task="classification",
-    guide="neural-networks-master: Convolutional Neural Networks (CNN)",
-    search_space=_cnn_space(),
-    example=Example({"num_classes": 3, "input_shape": (8, 8, 1), "filters": (4, 8),
-                     "dense_units": (16,)}, _images),
-)
-def cnn_classifier(*, num_classes, input_shape, filters=(32, 64), kernel_size=3, pool="max",
-                   dense_units=(128,), dropout=defaults.DROPOUT, batch_norm=True, l1=0.0,
-                   l2=0.0, optimizer=defaults.OPTIMIZER, learning_rate=defaults.LEARNING_RATE,
-                   loss=None, compile=True):
-    """A convolutional classifier: [conv -> batch norm -> ReLU -> pool] blocks + dense head.
+def _check_image_size(input_shape, count, what, *, halvings_per_count=0):
+    """Refuses an image too small for ``count`` blocks that each halve it.
+
+    ``halvings_per_count=-1`` is for stages whose first one keeps the size.
+    """
+    need, smallest = 2 ** (count + halvings_per_count), min(input_shape[:2])
+    if smallest < need:
+        most = smallest.bit_length() - 1 - halvings_per_count
+        raise ValueError(
+            f"input_shape {input_shape} is too small for {count} {what}: each 2x "
+            f"downsampling halves the image, so it needs height and width >= {need}. Use "
+            f"fewer (at most {most} for this input). Received: input_shape={input_shape!r}")
+
+
+def cnn_body(*, input_shape, filters=(32, 64), kernel_size=3, pool="max", dense_units=(128,),
+             dropout=defaults.DROPOUT, batch_norm=True, kernel_regularizer=None):
+    """[conv -> batch norm -> ReLU -> pool] blocks, flattened into a dense stack.
 
     Each entry of ``filters`` adds one block: a ``kernel_size`` convolution
     ("same" padding, He initialization), batch normalization, ReLU and a 2x2
     pooling that halves height and width. The feature maps are then flattened
     into a dense head (Dense -> ReLU -> Dropout per entry of ``dense_units``)
-    and the sigmoid / softmax output. Works for 8x8x1 digits as for 28x28x1
-    MNIST or 32x32x3 CIFAR-10 images; scale pixels first (e.g. divide by 255).
+    and the output layer. Works for 8x8x1 digits as for 28x28x1 MNIST or
+    32x32x3 CIFAR-10 images; scale pixels first (e.g. divide by 255).
 
     Args:
-        num_classes: int. Number of classes (>= 2). Labels are integers.
         input_shape: tuple. ``(height, width, channels)``, e.g. ``(8, 8, 1)``.
             Both sides must be >= ``2 ** len(filters)`` so that no pooling
             shrinks the maps below 1x1.
@@ -123,63 +116,29 @@ def cnn_classifier(*, num_classes, input_shape, filters=(32, 64), kernel_size=3,
         batch_norm: bool. Batch normalization between each convolution and
             its ReLU. Defaults to True (guide: Batch Normalization, "allows
             higher learning rates").
-        l1: float. L1 penalty on every kernel. Defaults to 0.
-        l2: float. L2 penalty on every kernel (guide: 0.01 is moderate).
-            Defaults to 0.
-        optimizer: str. Defaults to ``"adam"`` (guide: Quick Start).
-        learning_rate: float. Defaults to 1e-3 (guide: Quick Start).
-        loss: A loss or ``"focal"``; defaults to cross-entropy for the task.
-        compile: bool. Compile with the task's loss and metrics. Defaults to True.
-
-    Returns:
-        A ``keras.Model`` named ``"cnn_classifier"``.
-
-    Example:
-        >>> x, y = kzoo.data.load_digits(as_images=True)
-        >>> model = kzoo.cnn_classifier(num_classes=10, input_shape=(8, 8, 1))
-        >>> model.fit(x / 16.0, y, validation_split=0.15, epochs=30)
-
-    Reference:
-        neural-networks-master: Convolutional Neural Networks (CNN);
-        Simonyan & Zisserman (2015), VGG.
     """
-    checks.num_classes(num_classes)
     input_shape = _image_shape(input_shape)
     filters = checks.int_tuple("filters", filters, allow_empty=False)
     checks.positive_int("kernel_size", kernel_size)
     checks.one_of("pool", pool, tuple(_POOLS))
     dense_units = checks.int_tuple("dense_units", dense_units)
     checks.fraction("dropout", dropout)
-    checks.one_of("batch_norm", batch_norm, (True, False))
-    reg = blocks.regularizer(l1, l2)
-    heads.check_compile_args(optimizer, learning_rate)
-    smallest = min(input_shape[:2])
-    if smallest < 2 ** len(filters):
-        raise ValueError(
-            f"input_shape {input_shape} is too small for {len(filters)} conv blocks: each "
-            f"2x2 pooling halves the image, so it needs height and width >= "
-            f"{2 ** len(filters)}. Use fewer blocks (at most "
-            f"{smallest.bit_length() - 1} for this input). Received: filters={filters!r}, "
-            f"input_shape={input_shape!r}")
-
+    checks.boolean("batch_norm", batch_norm)
+    _check_image_size(input_shape, len(filters), "conv blocks")
     inputs = keras.Input(shape=input_shape, name="images")
     x = inputs
     for i, width in enumerate(filters):
         x = keras.layers.Conv2D(width, kernel_size, padding="same", use_bias=not batch_norm,
-                                kernel_initializer="he_normal", kernel_regularizer=reg,
-                                name=f"block{i}_conv")(x)
+                                kernel_initializer="he_normal",
+                                kernel_regularizer=kernel_regularizer, name=f"block{i}_conv")(x)
         if batch_norm:
             x = keras.layers.BatchNormalization(name=f"block{i}_bn")(x)
         x = keras.layers.Activation("relu", name=f"block{i}_relu")(x)
         x = _POOLS[pool](2, name=f"block{i}_{pool}pool")(x)
     x = keras.layers.Flatten(name="flatten")(x)
-    x = blocks.dense_stack(x, dense_units, dropout=dropout, l1=l1, l2=l2, name="head")
-    outputs = heads.classification_output(x, num_classes, kernel_regularizer=reg)
-    model = keras.Model(inputs, outputs, name="cnn_classifier")
-    if compile:
-        heads.compile_classifier(model, num_classes, optimizer=optimizer,
-                                 learning_rate=learning_rate, loss=loss)
-    return model
+    x = blocks.dense_stack(x, dense_units, dropout=dropout,
+                           kernel_regularizer=kernel_regularizer, name="head")
+    return inputs, x
 
 
 def _conv_bn(x, width, kernel_size, strides, reg, name):
@@ -205,32 +164,21 @@ def _residual_block(x, width, kernel_size, strides, reg, name):
     return keras.layers.Activation("relu", name=f"{name}_relu")(y)
 
 
-@register_model(
-    family="conv",
-    task="classification",
-    guide="neural-networks-master: Residual Networks (ResNet)",
-    search_space=_resnet_space(),
-    example=Example({"num_classes": 3, "input_shape": (8, 8, 1), "stage_filters": (4, 8),
-                     "blocks_per_stage": 1}, _images),
-)
-def resnet_classifier(*, num_classes, input_shape, stage_filters=(16, 32, 64),
-                      blocks_per_stage=2, kernel_size=3, dropout=0.0, l1=0.0, l2=0.0,
-                      optimizer=defaults.OPTIMIZER, learning_rate=defaults.LEARNING_RATE,
-                      loss=None, compile=True):
-    """A small residual network: stem, stages of residual blocks, global pooling head.
+def resnet_body(*, input_shape, stage_filters=(16, 32, 64), blocks_per_stage=2, kernel_size=3,
+                dropout=0.0, kernel_regularizer=None):
+    """A small residual network: stem, stages of residual blocks, global pooling.
 
     A 3x3 convolution stem (conv -> BN -> ReLU) is followed by one stage per
     entry of ``stage_filters``. Each stage stacks ``blocks_per_stage`` basic
     residual blocks ``y = ReLU(F(x) + x)`` with ``F`` = conv-BN-ReLU-conv-BN;
     every stage after the first halves height and width with a stride-2 first
     block, whose shortcut becomes a 1x1 projection (conv + BN) because the
-    shape changes. Global average pooling and the sigmoid / softmax output
-    close the network. The default (3 stages x 2 blocks, 16-32-64 filters,
-    14 weight layers, ~0.18M parameters) is the CIFAR-style ResNet-14 of He et
-    al. and trains on a CPU.
+    shape changes. Global average pooling and the output layer close the
+    network. The default (3 stages x 2 blocks, 16-32-64 filters, 14 weight
+    layers, ~0.18M parameters) is the CIFAR-style ResNet-14 of He et al. and
+    trains on a CPU.
 
     Args:
-        num_classes: int. Number of classes (>= 2). Labels are integers.
         input_shape: tuple. ``(height, width, channels)``; both sides must be
             >= ``2 ** (len(stage_filters) - 1)``.
         stage_filters: tuple of int. Width of each stage (its length is the
@@ -243,43 +191,14 @@ def resnet_classifier(*, num_classes, input_shape, stage_filters=(16, 32, 64),
         dropout: float. Dropout before the output layer. Defaults to 0.0: the
             ResNet relies on batch normalization for regularization (guide:
             Batch Normalization; He et al. 2016).
-        l1: float. L1 penalty on every kernel. Defaults to 0.
-        l2: float. L2 penalty on every kernel (guide: weight decay). Defaults
-            to 0.
-        optimizer: str. Defaults to ``"adam"`` (guide: Quick Start).
-        learning_rate: float. Defaults to 1e-3 (guide: Quick Start).
-        loss: A loss or ``"focal"``; defaults to cross-entropy for the task.
-        compile: bool. Compile with the task's loss and metrics. Defaults to True.
-
-    Returns:
-        A ``keras.Model`` named ``"resnet_classifier"``.
-
-    Example:
-        >>> model = kzoo.resnet_classifier(num_classes=10, input_shape=(32, 32, 3))
-        >>> deeper = kzoo.resnet_classifier(num_classes=10, input_shape=(32, 32, 3),
-        ...                                 blocks_per_stage=3)   # ResNet-20
-
-    Reference:
-        neural-networks-master: Residual Networks (ResNet), ``y = F(x) + x``;
-        He et al. (2016), "Deep Residual Learning for Image Recognition".
     """
-    checks.num_classes(num_classes)
     input_shape = _image_shape(input_shape)
     stage_filters = checks.int_tuple("stage_filters", stage_filters, allow_empty=False)
     checks.positive_int("blocks_per_stage", blocks_per_stage)
     checks.positive_int("kernel_size", kernel_size)
     checks.fraction("dropout", dropout)
-    reg = blocks.regularizer(l1, l2)
-    heads.check_compile_args(optimizer, learning_rate)
-    need = 2 ** (len(stage_filters) - 1)
-    smallest = min(input_shape[:2])
-    if smallest < need:
-        raise ValueError(
-            f"input_shape {input_shape} is too small for {len(stage_filters)} stages: every "
-            f"stage after the first halves the image, so it needs height and width >= "
-            f"{need}. Use fewer stages (at most {smallest.bit_length()} for this input). "
-            f"Received: stage_filters={stage_filters!r}, input_shape={input_shape!r}")
-
+    _check_image_size(input_shape, len(stage_filters), "stages", halvings_per_count=-1)
+    reg = kernel_regularizer
     inputs = keras.Input(shape=input_shape, name="images")
     x = _conv_bn(inputs, stage_filters[0], kernel_size, 1, reg, "stem")
     x = keras.layers.Activation("relu", name="stem_relu")(x)
@@ -290,9 +209,36 @@ def resnet_classifier(*, num_classes, input_shape, stage_filters=(16, 32, 64),
     x = keras.layers.GlobalAveragePooling2D(name="global_pool")(x)
     if dropout:
         x = keras.layers.Dropout(dropout, name="dropout")(x)
-    outputs = heads.classification_output(x, num_classes, kernel_regularizer=reg)
-    model = keras.Model(inputs, outputs, name="resnet_classifier")
-    if compile:
-        heads.compile_classifier(model, num_classes, optimizer=optimizer,
-                                 learning_rate=learning_rate, loss=loss)
-    return model
+    return inputs, x
+
+
+cnn_classifier = tasks.classifier(
+    cnn_body, name="cnn_classifier", family="conv",
+    guide="neural-networks-master: Convolutional Neural Networks (CNN)",
+    summary="A convolutional classifier: [conv -> batch norm -> ReLU -> pool] blocks + dense "
+            "head.",
+    search_space=_cnn_space(),
+    example=Example({"num_classes": 3, "input_shape": (8, 8, 1), "filters": (4, 8),
+                     "dense_units": (16,)}, examples.quadrant_images),
+    example_doc="""
+        >>> x, y = kzoo.data.load_digits(as_images=True)
+        >>> model = kzoo.cnn_classifier(num_classes=10, input_shape=(8, 8, 1))
+        >>> model.fit(x / 16.0, y, validation_split=0.15, epochs=30)""",
+    reference="""neural-networks-master: Convolutional Neural Networks (CNN);
+        Simonyan & Zisserman (2015), VGG.""",
+)
+
+resnet_classifier = tasks.classifier(
+    resnet_body, name="resnet_classifier", family="conv",
+    guide="neural-networks-master: Residual Networks (ResNet)",
+    summary="A small residual network: stem, stages of residual blocks, global pooling head.",
+    search_space=_resnet_space(),
+    example=Example({"num_classes": 3, "input_shape": (8, 8, 1), "stage_filters": (4, 8),
+                     "blocks_per_stage": 1}, examples.quadrant_images),
+    example_doc="""
+        >>> model = kzoo.resnet_classifier(num_classes=10, input_shape=(32, 32, 3))
+        >>> deeper = kzoo.resnet_classifier(num_classes=10, input_shape=(32, 32, 3),
+        ...                                 blocks_per_stage=3)   # ResNet-20""",
+    reference="""neural-networks-master: Residual Networks (ResNet), ``y = F(x) + x``;
+        He et al. (2016), "Deep Residual Learning for Image Recognition".""",
+)

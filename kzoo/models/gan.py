@@ -19,9 +19,11 @@ import numpy as np
 from keras import ops
 
 from kzoo import checks, defaults, heads
+from kzoo.data import examples
 from kzoo.models import blocks
 from kzoo.registry import Example, register_model
 from kzoo.search_space import Choice, Int, SearchSpace, training_space
+from kzoo.serialization import Config
 
 # DCGAN (Radford et al., 2016): z in R^100, Adam with learning rate 2e-4 and
 # beta_1 = 0.5, LeakyReLU slope 0.2.
@@ -134,7 +136,7 @@ def _conv_networks(input_shape, latent_dim, filters, output_activation):
 
 
 @keras.saving.register_keras_serializable(package="kzoo")
-class GAN(keras.Model):
+class GAN(Config, keras.Model):
     """A GAN as a functional ``keras.Model``: ``model(x)`` = D's probability that x is real.
 
     The graph ``x -> discriminator -> sigmoid`` makes ``predict(x)`` return
@@ -155,6 +157,11 @@ class GAN(keras.Model):
         seed: int or None. Seed of the latent noise used in training.
         name: str. Model name.
     """
+
+    CONFIG_ARGS = ("input_shape", "latent_dim", "generator_units", "discriminator_units",
+                   "filters", "output_activation", "seed")
+    CONFIG_ATTRIBUTES = {"input_shape": "sample_shape"}
+    TUPLE_ARGS = ("input_shape", "generator_units", "discriminator_units", "filters")
 
     def __init__(self, input_shape, latent_dim=LATENT_DIM, generator_units=GENERATOR_UNITS,
                  discriminator_units=DISCRIMINATOR_UNITS, filters=FILTERS,
@@ -191,15 +198,14 @@ class GAN(keras.Model):
         self.seed_generator = keras.random.SeedGenerator(seed)
         self.d_loss_tracker = keras.metrics.Mean(name="d_loss")
         self.g_loss_tracker = keras.metrics.Mean(name="g_loss")
-        self._config = {
-            "input_shape": input_shape, "latent_dim": latent_dim,
-            "generator_units": generator_units, "discriminator_units": discriminator_units,
-            "filters": filters, "output_activation": output_activation, "seed": seed,
-        }
-
-    @property
-    def latent_dim(self):
-        return self._config["latent_dim"]
+        # === Config ===
+        self.sample_shape = input_shape
+        self.latent_dim = latent_dim
+        self.generator_units = generator_units
+        self.discriminator_units = discriminator_units
+        self.filters = filters
+        self.output_activation = output_activation
+        self.seed = seed
 
     # -- training ---------------------------------------------------------------------
     def compile(self, optimizer=None, **kwargs):
@@ -277,16 +283,6 @@ class GAN(keras.Model):
         z = np.asarray(ops.convert_to_numpy(z), dtype="float32")
         return self.generator.predict(z, batch_size=batch_size, verbose=0)
 
-    def get_config(self):
-        return {"name": self.name, "trainable": self.trainable, **self._config}
-
-    @classmethod
-    def from_config(cls, config):
-        config = dict(config)
-        for key in ("input_shape", "generator_units", "discriminator_units", "filters"):
-            config[key] = tuple(config[key])
-        return cls(**config)
-
 
 def _dcgan_adam(learning_rate):
     return keras.optimizers.Adam(learning_rate, beta_1=ADAM_BETA_1)
@@ -302,11 +298,6 @@ def make_optimizers(optimizer, learning_rate):
         return GANOptimizers(_dcgan_adam(learning_rate), _dcgan_adam(learning_rate))
     return GANOptimizers(heads.make_optimizer(optimizer, learning_rate),
                          heads.make_optimizer(optimizer, learning_rate))
-
-
-def _gaussian_2d(rng, n=64):
-    x = rng.normal(size=(n, 2)) * [0.5, 1.5] + [2.0, -1.0]
-    return x.astype("float32"), None
 
 
 def _space():
@@ -344,7 +335,7 @@ def _space():
     search_space=_space(),
     example=Example({"input_shape": (2,), "latent_dim": 4, "generator_units": (16,),
                      "discriminator_units": (16,), "output_activation": "linear",
-                     "seed": 0}, _gaussian_2d, {"batch_size": 16}),
+                     "seed": 0}, examples.gaussian_2d, {"batch_size": 16}),
 )
 def gan(*, input_shape, latent_dim=LATENT_DIM, generator_units=GENERATOR_UNITS,
         discriminator_units=DISCRIMINATOR_UNITS, filters=FILTERS, output_activation="sigmoid",

@@ -32,12 +32,14 @@ from keras import ops
 
 from kzoo import checks
 from kzoo.backend import som as som_backend
+from kzoo.data import examples
 from kzoo.registry import Example, register_model
 from kzoo.search_space import Float, Int, SearchSpace
+from kzoo.serialization import Config
 
 
 @keras.saving.register_keras_serializable(package="kzoo")
-class SelfOrganizingMap(keras.Model):
+class SelfOrganizingMap(Config, keras.Model):
     """A Kohonen self-organizing map on a rectangular ``rows x cols`` grid.
 
     Built by :func:`kzoo.self_organizing_map`, which documents the arguments.
@@ -54,6 +56,11 @@ class SelfOrganizingMap(keras.Model):
             ``(rows, cols)``; high values mark cluster borders.
         unit_weights(): the codebook as ``(rows, cols, input_dim)``.
     """
+
+    CONFIG_ARGS = ("input_shape", "grid_shape", "learning_rate", "final_learning_rate", "sigma",
+                   "final_sigma", "decay_steps", "seed")
+    TUPLE_ARGS = ("input_shape", "grid_shape")
+    CONFIG_ATTRIBUTES = {"input_shape": "image_shape", "learning_rate": "initial_learning_rate"}
 
     def __init__(self, input_shape, grid_shape=(10, 10), learning_rate=0.5,
                  final_learning_rate=0.01, sigma=None, final_sigma=0.5, decay_steps=None,
@@ -266,27 +273,6 @@ class SelfOrganizingMap(keras.Model):
                 out[r, c] = np.mean(dists) if dists else 0.0
         return out
 
-    def get_config(self):
-        return {**super().get_config(), "input_shape": self.image_shape,
-                "grid_shape": self.grid_shape, "learning_rate": self.initial_learning_rate,
-                "final_learning_rate": self.final_learning_rate, "sigma": self.sigma,
-                "final_sigma": self.final_sigma, "decay_steps": self.decay_steps,
-                "seed": self.seed}
-
-    @classmethod
-    def from_config(cls, config):
-        config = dict(config)
-        config["input_shape"] = tuple(config["input_shape"])
-        config["grid_shape"] = tuple(config["grid_shape"])
-        return cls(**config)
-
-
-def _blobs(rng, n=64, features=4):
-    centers = rng.normal(0, 3, size=(3, features))
-    x = centers[rng.integers(0, 3, size=n)] + rng.normal(0, 0.5, size=(n, features))
-    return x.astype("float32"), None
-
-
 _SOM_SPACE = SearchSpace(
     (Int("grid_size", 4, 20), Float("learning_rate", 0.05, 1.0, sampling="log"),
      Float("final_sigma", 0.3, 2.0)),
@@ -301,7 +287,9 @@ _SOM_SPACE = SearchSpace(
     task="clustering",
     guide="neural-networks-master: Types of Neural Networks > Self-Organizing Maps (SOM)",
     search_space=_SOM_SPACE,
-    example=Example({"input_shape": (4,), "grid_shape": (3, 4)}, _blobs, {"batch_size": 16}),
+    example=Example({"input_shape": (4,), "grid_shape": (3, 4)},
+                    examples.unlabelled(examples.blobs, n=64, features=4, spread=0.5),
+                     {"batch_size": 16}),
 )
 def self_organizing_map(*, input_shape, grid_shape=(10, 10), learning_rate=0.5,
                         final_learning_rate=0.01, sigma=None, final_sigma=0.5,

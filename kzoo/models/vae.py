@@ -10,22 +10,29 @@ so that the standard ``model.fit`` trains it on TensorFlow, JAX and PyTorch
 """
 
 import keras
-import numpy as np
 from keras import ops
 
 from kzoo import checks, defaults, heads
+from kzoo.data import examples
 from kzoo.layers.sampling import Sampling
-from kzoo.models.autoencoders import (CONV_FILTERS, _CodecMixin, architecture_space,
-                                      build_decoder, check_architecture, encoder_trunk)
+from kzoo.models.autoencoders import (
+    CONV_FILTERS,
+    _CodecMixin,
+    architecture_space,
+    build_decoder,
+    check_architecture,
+    encoder_trunk,
+)
 from kzoo.registry import Example, register_model
 from kzoo.search_space import Float, SearchSpace
+from kzoo.serialization import Config
 
 # The Keras VAE example's latent size: a 2-D latent space can be plotted as is.
 LATENT_DIM = 2
 
 
 @keras.saving.register_keras_serializable(package="kzoo")
-class VariationalAutoencoder(_CodecMixin, keras.Model):
+class VariationalAutoencoder(Config, _CodecMixin, keras.Model):
     """A functional VAE ``x -> encoder -> (mean, log_var) -> Sampling -> decoder``.
 
     ``model(x)`` / ``model.predict(x)`` return the reconstruction of the
@@ -49,6 +56,11 @@ class VariationalAutoencoder(_CodecMixin, keras.Model):
         seed: int or None. Seed of the sampling noise.
         name: str. Model name.
     """
+
+    CONFIG_ARGS = ("input_shape", "latent_dim", "hidden_units", "filters", "activation",
+                   "output_activation", "beta", "seed")
+    CONFIG_ATTRIBUTES = {"input_shape": "sample_shape"}
+    TUPLE_ARGS = ("input_shape", "hidden_units", "filters")
 
     def __init__(self, input_shape, latent_dim=LATENT_DIM, hidden_units=defaults.HIDDEN_UNITS,
                  filters=CONV_FILTERS, activation=defaults.ACTIVATION,
@@ -78,20 +90,20 @@ class VariationalAutoencoder(_CodecMixin, keras.Model):
         self.reconstruction_loss_tracker = keras.metrics.Mean(name="reconstruction_loss")
         self.kl_loss_tracker = keras.metrics.Mean(name="kl_loss")
         self.prior_seed_generator = keras.random.SeedGenerator(seed)
-        self._config = {
-            "input_shape": input_shape, "latent_dim": latent_dim,
-            "hidden_units": hidden_units, "filters": filters, "activation": activation,
-            "output_activation": output_activation, "beta": beta, "seed": seed,
-        }
-
-    @property
-    def latent_dim(self):
-        return self._config["latent_dim"]
+        # === Config ===
+        self.sample_shape = input_shape
+        self.latent_dim = latent_dim
+        self.hidden_units = hidden_units
+        self.filters = filters
+        self.activation = activation
+        self.output_activation = output_activation
+        self.beta = beta
+        self.seed = seed
 
     def reconstruction_loss(self, target, reconstruction):
         """Per-batch mean of the per-sample reconstruction loss (summed over features)."""
         target = ops.cast(target, reconstruction.dtype)
-        if self._config["output_activation"] == "sigmoid":
+        if self.output_activation == "sigmoid":
             p = ops.clip(reconstruction, 1e-7, 1.0 - 1e-7)
             per_value = -(target * ops.log(p) + (1.0 - target) * ops.log(1.0 - p))
         else:
@@ -104,7 +116,7 @@ class VariationalAutoencoder(_CodecMixin, keras.Model):
         reconstruction = self.reconstruction_loss(target, y_pred)
         losses = self.losses  # the Sampling layer's KL divergence
         kl = ops.sum(ops.stack(losses)) if losses else ops.zeros(())
-        total = reconstruction + self._config["beta"] * kl
+        total = reconstruction + self.beta * kl
         batch = ops.cast(ops.shape(y_pred)[0], "float32")  # weighted like Keras' "loss"
         self.reconstruction_loss_tracker.update_state(reconstruction, sample_weight=batch)
         self.kl_loss_tracker.update_state(kl, sample_weight=batch)
@@ -128,18 +140,13 @@ class VariationalAutoencoder(_CodecMixin, keras.Model):
         return self.decode(ops.convert_to_numpy(z), batch_size=batch_size)
 
 
-def _vectors(rng, n=64, features=12):
-    basis = rng.normal(size=(2, features))
-    x = 1 / (1 + np.exp(-(rng.normal(size=(n, 2)) @ basis)))
-    return x.astype("float32"), None
-
-
 @register_model(
     family="autoencoder",
     task="generation",
     guide="neural-networks-master: Autoencoders (Variational Autoencoder)",
     search_space=architecture_space() + SearchSpace((Float("beta", 0.1, 4.0, sampling="log"),)),
-    example=Example({"input_shape": (12,), "hidden_units": (16, 8), "seed": 0}, _vectors,
+    example=Example({"input_shape": (12,), "hidden_units": (16, 8), "seed": 0},
+                    examples.with_kwargs(examples.low_rank_vectors, rank=2, scale=1.0),
                     {"batch_size": 16}),
 )
 def vae(*, input_shape, latent_dim=LATENT_DIM, hidden_units=defaults.HIDDEN_UNITS,

@@ -52,6 +52,8 @@ import contextlib
 import os
 import time
 
+from kzoo.tuning import compat
+
 ENV_TUNER_ID = "KERASTUNER_TUNER_ID"
 ENV_IP = "KERASTUNER_ORACLE_IP"
 ENV_PORT = "KERASTUNER_ORACLE_PORT"
@@ -125,9 +127,7 @@ def free_port(ip=LOOPBACK) -> int:
 
 def set_worker_timeout(seconds):
     """How long a worker waits for each answer of the chief (KerasTuner: 1 hour)."""
-    from keras_tuner.src.distribute import oracle_client
-
-    oracle_client.TIMEOUT = float(seconds)
+    compat.set_client_timeout(seconds)
 
 
 def serve(oracle, *, poll_seconds=0.2):
@@ -141,22 +141,44 @@ def serve(oracle, *, poll_seconds=0.2):
         oracle: keras_tuner.Oracle. The chief's oracle.
         poll_seconds: float. How often the end condition is checked.
     """
-    from concurrent import futures
-
-    import grpc
-    from keras_tuner.src import protos
-    from keras_tuner.src.distribute import oracle_chief
-
     address = f"{os.environ[ENV_IP]}:{os.environ[ENV_PORT]}"
-    server = grpc.server(futures.ThreadPoolExecutor(max_workers=1))
-    servicer = oracle_chief.OracleServicer(oracle)
-    protos.get_service_grpc().add_OracleServicer_to_server(servicer, server)
-    if not server.add_insecure_port(address):
-        raise RuntimeError(f"The chief cannot listen on {address} (port in use?).")
-    server.start()
+    server, finished = compat.oracle_server(oracle, address)
     print(f"kzoo chief: serving the oracle at {address}", flush=True)
     try:
-        while not (servicer.stop_triggered and oracle_chief.exit_chief(oracle)):
+        while not finished():
             time.sleep(poll_seconds)
     finally:
         server.stop(grace=2.0).wait()
+
+
+def may_overwrite(current_role, overwrite) -> bool:
+    """Only the chief or a single process may delete a shared project."""
+    return overwrite and current_role != "worker"
+
+
+def announce_worker():
+    """Printed once a worker is ready to ask for trials (everything before is done)."""
+    print(f"kzoo worker {os.environ.get(ENV_TUNER_ID)}: waiting for the chief "
+          f"at {os.environ.get(ENV_IP)}:{os.environ.get(ENV_PORT)}", flush=True)
+
+
+def worker_result(kt_tuner, *, objective, project_dir, model, jit_compile):
+    """A worker's :class:`~kzoo.tuning.results.TuneResult`: the trials it ran, no model.
+
+    A worker sees only its own trials (the chief holds the oracle), so its
+    table is built from kzoo's per-trial records rather than the oracle.
+    """
+    from kzoo.tuning.results import TrialsTable, TuneResult
+
+    rows = []
+    for trial_id, record in sorted(kt_tuner.kzoo_log.items()):
+        rows.append({"trial": trial_id, "status": record["status"], "score": record["score"],
+                     "best_epoch": None, "epochs": record["epochs"],
+                     "seconds": record["seconds"], "tuner": record["tuner_id"],
+                     **{k: v for k, v in record["hyperparameters"].items()
+                        if not k.startswith("tuner/")}})
+    return TuneResult(best_model=None, best_hyperparameters={}, best_kwargs=None,
+                      best_fit_kwargs={}, best_score=None, objective=objective,
+                      trials=TrialsTable(rows, objective), tuner=kt_tuner,
+                      project_dir=project_dir, role="worker", model=model,
+                      jit_compile=jit_compile)

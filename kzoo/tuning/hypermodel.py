@@ -37,7 +37,8 @@ from kzoo.search_space import Boolean, Choice, Float, Int
 FIT_HYPERPARAMETERS = ("batch_size",)
 
 
-def _check_jit(jit_compile):
+def check_jit_arg(jit_compile):
+    """Validates a ``jit_compile`` argument: True, False or ``"auto"``."""
     if not (isinstance(jit_compile, bool) or (isinstance(jit_compile, str)
                                               and jit_compile == "auto")):
         raise ValueError(f"jit_compile must be True, False or 'auto'. "
@@ -209,6 +210,34 @@ def _factory_parameters(factory):
     return inspect.signature(factory).parameters
 
 
+def _split_tuned(space, specs, pinned, factory_fixed):
+    """The specs to tune; moves to ``pinned`` those whose every factory argument is fixed.
+
+    A hyperparameter whose every argument is fixed would only produce
+    duplicate trials.
+    """
+    base = {s.name: pinned.get(s.name, _fallback(s)) for s in specs}
+    feeds = {}
+    try:
+        reference = space.kwargs_for(dict(base))
+        for spec in specs:
+            changed = space.kwargs_for({**base, spec.name: _alternative(spec, base[spec.name])})
+            feeds[spec.name] = {k for k in set(reference) | set(changed)
+                                if reference.get(k, None) != changed.get(k, None)}
+    except Exception:  # a to_kwargs that rejects a probe value: tune everything
+        feeds = {}
+    tuned = []
+    for spec in specs:
+        targets = feeds.get(spec.name)
+        if spec.name in pinned:
+            continue
+        if targets and targets <= set(factory_fixed):
+            pinned[spec.name] = base[spec.name]
+            continue
+        tuned.append(spec)
+    return tuned
+
+
 def plan_search(name: str, fixed: Mapping | None = None) -> SearchPlan:
     """Reads the registry entry of ``name`` into a :class:`SearchPlan`.
 
@@ -269,27 +298,7 @@ def plan_search(name: str, fixed: Mapping | None = None) -> SearchPlan:
             default = derived.get(spec.name, factory_defaults.get(spec.name))
         specs.append(_with_default(spec, default))
 
-    # Which factory arguments each hyperparameter feeds; a hyperparameter
-    # whose every argument is fixed would only produce duplicate trials.
-    base = {s.name: pinned.get(s.name, _fallback(s)) for s in specs}
-    feeds = {}
-    try:
-        reference = space.kwargs_for(dict(base))
-        for spec in specs:
-            changed = space.kwargs_for({**base, spec.name: _alternative(spec, base[spec.name])})
-            feeds[spec.name] = {k for k in set(reference) | set(changed)
-                                if reference.get(k, None) != changed.get(k, None)}
-    except Exception:  # a to_kwargs that rejects a probe value: tune everything
-        feeds = {}
-    tuned = []
-    for spec in specs:
-        targets = feeds.get(spec.name)
-        if spec.name in pinned:
-            continue
-        if targets and targets <= set(factory_fixed):
-            pinned[spec.name] = base[spec.name]
-            continue
-        tuned.append(spec)
+    tuned = _split_tuned(space, specs, pinned, factory_fixed)
     return SearchPlan(name=name, tuned=tuple(tuned), pinned=pinned, fixed=factory_fixed,
                       batch_size=batch_size)
 
@@ -372,7 +381,7 @@ def hypermodel_for(model, fixed=None, *, jit_compile="auto", verbose=0):
         >>> tuner = keras_tuner.RandomSearch(
         ...     hm, objective=keras_tuner.Objective("val_accuracy", "max"), max_trials=5)
     """
-    _check_jit(jit_compile)
+    check_jit_arg(jit_compile)
     registry_cls, function_cls = _classes()
     if isinstance(model, str):
         return registry_cls(plan_search(model, fixed), jit_compile=jit_compile,

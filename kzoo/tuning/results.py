@@ -203,7 +203,6 @@ class TuneResult:
             raise ValueError("No trial completed, so there is no best configuration.")
         if self.best_kwargs is not None:
             from kzoo.registry import create_model
-
             from kzoo.tuning.hypermodel import apply_jit
 
             return apply_jit(create_model(self.model, **self.best_kwargs), self.jit_compile)

@@ -29,7 +29,8 @@ KerasTuner) to add, without changing how they search:
 import functools
 import os
 import time
-import warnings
+
+from kzoo.tuning import compat, distributed, results
 
 TUNERS = ("random", "bayesian", "hyperband", "grid")
 HYPERBAND_FACTOR = 3
@@ -41,120 +42,85 @@ def check_tuner(name):
     return name
 
 
-@functools.cache
-def _defaults_first(oracle_cls):
-    class DefaultsFirst(oracle_cls):
-        """Starts the search from every hyperparameter's default value."""
+class _Bookkeeping:
+    """kzoo's additions to a KerasTuner tuner, through its public hooks."""
 
-        def _random_values(self):
-            if not self.trials and not self.start_order:
-                hps = self.get_space()
-                values = {hp.name: hp.default for hp in hps.space if hps.is_active(hp)}
-                if values and not self._duplicate(values):
-                    return values
-            return super()._random_values()
+    def __init__(self, oracle, hypermodel, *, kzoo_seed=None, **kwargs):
+        import keras_tuner
 
-    DefaultsFirst.__name__ = DefaultsFirst.__qualname__ = f"Kzoo{oracle_cls.__name__}"
-    return DefaultsFirst
+        # The KerasTuner subclasses only build their oracle in __init__;
+        # kzoo passes its own (defaults-first) oracle to the base Tuner.
+        self.kzoo_seed = kzoo_seed
+        self.kzoo_log = {}
+        self._kzoo_started = {}
+        self._kzoo_epochs = {}
+        self._kzoo_scores = {}
+        keras_tuner.Tuner.__init__(self, oracle=oracle, hypermodel=hypermodel, **kwargs)
+
+    def reload(self):
+        super().reload()
+        if distributed.role() != "worker":
+            # A trial whose file says RUNNING but that the oracle state does
+            # not list (killed between the two writes) is queued again too.
+            compat.requeue_running_trials(self.oracle)
+
+    def search(self, *fit_args, **fit_kwargs):
+        if compat.is_chief_oracle():
+            self.save()
+            distributed.serve(self.oracle)
+            return None
+        return super().search(*fit_args, **fit_kwargs)
+
+    def on_search_begin(self):
+        super().on_search_begin()
+        if distributed.role() != "worker":
+            self.save()  # resumable even if killed during the first trial
+
+    def on_trial_begin(self, trial):
+        self._kzoo_started[trial.trial_id] = time.perf_counter()
+        super().on_trial_begin(trial)
+
+    def run_trial(self, trial, *fit_args, **fit_kwargs):
+        import keras
+
+        if self.kzoo_seed is not None and trial.trial_id.isdigit():
+            keras.utils.set_random_seed(int(self.kzoo_seed) + int(trial.trial_id))
+        outcome = super().run_trial(trial, *fit_args, **fit_kwargs)
+        runs = outcome if isinstance(outcome, list) else [outcome]
+        epochs = [len(r.epoch) for r in runs if hasattr(r, "epoch")]
+        self._kzoo_epochs[trial.trial_id] = max(epochs) if epochs else None
+        try:
+            score = compat.metrics_dict(outcome, self.oracle.objective).get(
+                self.oracle.objective.name)
+            self._kzoo_scores[trial.trial_id] = None if score is None else float(score)
+        except Exception:  # scoring is the oracle's job; this is only a record
+            pass
+        return outcome
+
+    def on_trial_end(self, trial):
+        started = self._kzoo_started.pop(trial.trial_id, None)
+        record = {
+            "tuner_id": self.tuner_id,
+            "status": trial.status,
+            "seconds": None if started is None else round(time.perf_counter() - started, 3),
+            "epochs": self._kzoo_epochs.pop(trial.trial_id, None),
+            "score": self._kzoo_scores.pop(trial.trial_id, None),
+            "pid": os.getpid(),
+            "hyperparameters": dict(trial.hyperparameters.values),
+        }
+        results.write_record(self.get_trial_dir(trial.trial_id), record)
+        self.kzoo_log[trial.trial_id] = record
+        super().on_trial_end(trial)
 
 
 @functools.cache
 def _tuner_class(kind):
-    import keras
-    import keras_tuner
-    from keras_tuner.src.distribute import utils as dist_utils
-    from keras_tuner.src.engine import tuner_utils
-
-    from kzoo.tuning import distributed, results
-
+    keras_tuner = compat.check_version()
     base = {"random": keras_tuner.RandomSearch, "bayesian": keras_tuner.BayesianOptimization,
             "hyperband": keras_tuner.Hyperband, "grid": keras_tuner.GridSearch}[kind]
-
-    class KzooTuner(base):
-        def __init__(self, oracle, hypermodel, *, kzoo_seed=None, **kwargs):
-            # The KerasTuner subclasses only build their oracle in __init__;
-            # kzoo passes its own (defaults-first) oracle to the base Tuner.
-            self.kzoo_seed = kzoo_seed
-            self.kzoo_log = {}
-            self._kzoo_started = {}
-            self._kzoo_epochs = {}
-            self._kzoo_scores = {}
-            keras_tuner.Tuner.__init__(self, oracle=oracle, hypermodel=hypermodel, **kwargs)
-
-        def reload(self):
-            super().reload()
-            if self._is_worker():
-                return
-            # A trial whose file says RUNNING but that the oracle state does
-            # not list (killed between the two writes) is queued again too.
-            oracle = self.oracle
-            for trial_id, trial in oracle.trials.items():
-                if trial.status == "RUNNING" and trial_id not in oracle._retry_queue:
-                    oracle._retry_queue.append(trial_id)
-
-        def search(self, *fit_args, **fit_kwargs):
-            if dist_utils.is_chief_oracle():
-                self.save()
-                distributed.serve(self.oracle)
-                return
-            return super().search(*fit_args, **fit_kwargs)
-
-        def on_search_begin(self):
-            super().on_search_begin()
-            if not self._is_worker():
-                self.save()  # resumable even if killed during the first trial
-
-        def _build_hypermodel(self, hp):
-            with warnings.catch_warnings():
-                # Hyperband reloads a previous trial's checkpoint, which holds
-                # optimizer slots the freshly built model does not have yet.
-                warnings.filterwarnings("ignore", message="Skipping variable loading")
-                return super()._build_hypermodel(hp)
-
-        def _configure_tensorboard_dir(self, callbacks, trial, execution=0):
-            # KerasTuner imports the tensorboard package on every TensorFlow
-            # trial, even without a TensorBoard callback; tensorboard is not
-            # a dependency of TensorFlow 2.21, so only do it when needed.
-            if any(type(c).__name__ == "TensorBoard" for c in callbacks):
-                super()._configure_tensorboard_dir(callbacks, trial, execution)
-
-        def on_trial_begin(self, trial):
-            self._kzoo_started[trial.trial_id] = time.perf_counter()
-            super().on_trial_begin(trial)
-
-        def run_trial(self, trial, *fit_args, **fit_kwargs):
-            if self.kzoo_seed is not None and trial.trial_id.isdigit():
-                keras.utils.set_random_seed(int(self.kzoo_seed) + int(trial.trial_id))
-            outcome = super().run_trial(trial, *fit_args, **fit_kwargs)
-            runs = outcome if isinstance(outcome, list) else [outcome]
-            epochs = [len(r.epoch) for r in runs if hasattr(r, "epoch")]
-            self._kzoo_epochs[trial.trial_id] = max(epochs) if epochs else None
-            try:
-                metrics = tuner_utils.convert_to_metrics_dict(outcome, self.oracle.objective)
-                score = metrics.get(self.oracle.objective.name)
-                self._kzoo_scores[trial.trial_id] = None if score is None else float(score)
-            except Exception:  # scoring is the oracle's job; this is only a record
-                pass
-            return outcome
-
-        def on_trial_end(self, trial):
-            started = self._kzoo_started.pop(trial.trial_id, None)
-            record = {
-                "tuner_id": self.tuner_id,
-                "status": trial.status,
-                "seconds": None if started is None else round(time.perf_counter() - started,
-                                                              3),
-                "epochs": self._kzoo_epochs.pop(trial.trial_id, None),
-                "score": self._kzoo_scores.pop(trial.trial_id, None),
-                "pid": os.getpid(),
-                "hyperparameters": dict(trial.hyperparameters.values),
-            }
-            results.write_record(self.get_trial_dir(trial.trial_id), record)
-            self.kzoo_log[trial.trial_id] = record
-            super().on_trial_end(trial)
-
-    KzooTuner.__name__ = KzooTuner.__qualname__ = f"Kzoo{base.__name__}"
-    return KzooTuner
+    cls = type(f"Kzoo{base.__name__}", (_Bookkeeping, compat.TunerOverrides, base), {})
+    cls.__qualname__ = cls.__name__
+    return cls
 
 
 def make_tuner(kind, hypermodel, *, objective, max_trials, epochs, seed, directory,
@@ -176,20 +142,19 @@ def make_tuner(kind, hypermodel, *, objective, max_trials, epochs, seed, directo
     Returns:
         The tuner.
     """
-    import keras_tuner
-
+    keras_tuner = compat.check_version()
     check_tuner(kind)
     common = {"objective": objective, "seed": seed}
     if kind == "random":
-        oracle = _defaults_first(keras_tuner.oracles.RandomSearchOracle)(
+        oracle = compat.defaults_first(keras_tuner.oracles.RandomSearchOracle)(
             max_trials=max_trials, **common)
     elif kind == "bayesian":
-        oracle = _defaults_first(keras_tuner.oracles.BayesianOptimizationOracle)(
+        oracle = compat.defaults_first(keras_tuner.oracles.BayesianOptimizationOracle)(
             max_trials=max_trials, **common)
     elif kind == "grid":
         oracle = keras_tuner.oracles.GridSearchOracle(max_trials=max_trials, **common)
     else:
-        oracle = _defaults_first(keras_tuner.oracles.HyperbandOracle)(
+        oracle = compat.defaults_first(keras_tuner.oracles.HyperbandOracle)(
             max_epochs=epochs, factor=HYPERBAND_FACTOR, **common)
         oracle.max_trials = max_trials
     return _tuner_class(kind)(

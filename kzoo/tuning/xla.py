@@ -39,8 +39,9 @@ def jit_blockers(model) -> list:
         >>> kzoo.tuning.jit_blockers(model)
         ['random_rotation (RandomRotation)']
     """
-    layers = model._flatten_layers(include_self=False) if hasattr(
-        model, "_flatten_layers") else model.layers
+    from kzoo.tuning.compat import all_layers
+
+    layers = all_layers(model)
     return [f"{layer.name} ({type(layer).__name__})" for layer in layers
             if not getattr(layer, "supports_jit", True)]
 

@@ -1,0 +1,60 @@
+"""kzoo's one config contract for its custom layers, models and losses.
+
+Every kzoo class that Keras must save and reload mixes in :class:`Config` and
+declares its constructor arguments instead of writing ``get_config`` /
+``from_config`` by hand::
+
+    @keras.saving.register_keras_serializable(package="kzoo")
+    class RBF(Config, keras.layers.Layer):
+        CONFIG_ARGS = ("units", "initial_width", ...)   # read from self.<name>
+        TUPLE_ARGS = ()                                 # JSON lists -> tuples on load
+
+``get_config`` is ``super().get_config()`` (name, trainable, dtype...) updated
+with every declared argument; Keras objects among them (initializers,
+regularizers) are serialized. ``from_config`` turns the ``TUPLE_ARGS`` back
+into tuples (JSON has no tuples) and hands the rest to Keras' own
+``from_config``. This is keras-hub's contract (``super().get_config()`` plus
+an update, ``from_config`` inherited), written once.
+"""
+
+import keras
+
+
+class Config:
+    """Mixin: ``get_config`` / ``from_config`` from declared constructor arguments.
+
+    Attributes:
+        CONFIG_ARGS: tuple of str. ``__init__`` arguments returned by
+            ``get_config``, each read from the attribute of the same name.
+        CONFIG_ATTRIBUTES: dict. Argument -> attribute, for the arguments
+            stored under another name (e.g. ``input_shape`` ->
+            ``sample_shape``, since ``keras.Model.input_shape`` is taken).
+        TUPLE_ARGS: tuple of str. Arguments restored as tuples by
+            ``from_config``.
+    """
+
+    CONFIG_ARGS = ()
+    CONFIG_ATTRIBUTES = {}
+    TUPLE_ARGS = ()
+
+    def get_config(self):
+        config = super().get_config()
+        for arg in self.CONFIG_ARGS:
+            value = getattr(self, self.CONFIG_ATTRIBUTES.get(arg, arg))
+            if hasattr(value, "get_config"):
+                value = keras.saving.serialize_keras_object(value)
+            config[arg] = value
+        return config
+
+    @classmethod
+    def from_config(cls, config, custom_objects=None):
+        return super().from_config(restore_tuples(config, cls.TUPLE_ARGS))
+
+
+def restore_tuples(config, keys):
+    """A copy of ``config`` with the lists under ``keys`` turned into tuples."""
+    config = dict(config)
+    for key in keys:
+        if isinstance(config.get(key), list):
+            config[key] = tuple(config[key])
+    return config
