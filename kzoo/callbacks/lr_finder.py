@@ -233,8 +233,7 @@ def lr_find(model, x, y, *, min_lr=1e-7, max_lr=1.0, steps=100, batch_size=32,
         >>> result.suggestion, result.save("lr.png")
 
     Reference:
-        Guide: Hyperparameters > Learning Rate ("THE MOST IMPORTANT"); L. N.
-        Smith, "Cyclical Learning Rates for Training Neural Networks" (2017).
+        Guide: Hyperparameters > Learning Rate; L. N. Smith (2017), "Cyclical LRs".
     """
     _check_args(model, min_lr=min_lr, max_lr=max_lr, steps=steps, batch_size=batch_size,
                 smoothing=smoothing, divergence_factor=divergence_factor,

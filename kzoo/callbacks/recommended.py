@@ -59,13 +59,10 @@ def recommended(*, monitor="val_loss", patience=defaults.EARLY_STOPPING_PATIENCE
                 verbose=0):
     """The guide's recommended callbacks as a list for ``model.fit``.
 
-    In this order: ``EarlyStopping`` (monitor ``val_loss``, patience 15, best
-    weights restored), ``ReduceLROnPlateau`` (halve the learning rate after 5
-    stagnant epochs, never below 1e-7), an atomic ``ModelCheckpoint`` of the
-    best model when ``checkpoint`` is a path, ``TerminateOnNaN``, a
-    ``CSVLogger`` when ``csv_log`` is a path, and ``BackupAndRestore`` when
-    ``backup_dir`` is given (an interrupted ``fit`` called again with the same
-    callbacks resumes at the epoch it reached).
+    In this order: ``EarlyStopping``, ``ReduceLROnPlateau``, an atomic
+    ``ModelCheckpoint`` of the best model, ``TerminateOnNaN``, ``CSVLogger``
+    and ``BackupAndRestore`` (an interrupted ``fit`` called again with the
+    same callbacks resumes at the epoch it reached).
 
     Args:
         monitor: str. Quantity watched by early stopping, the learning-rate
@@ -107,8 +104,7 @@ def recommended(*, monitor="val_loss", patience=defaults.EARLY_STOPPING_PATIENCE
         >>> model.fit(x, y, validation_split=0.15, epochs=200, callbacks=callbacks)
 
     Reference:
-        Guide: Regularization > Early Stopping, ReduceLROnPlateau; Quick Start
-        Guide > Recommended Default Configuration; Quick Diagnosis.
+        Guide: Regularization > Early Stopping, ReduceLROnPlateau; Quick Start.
     """
     _check_args(monitor=monitor, patience=patience, reduce_lr_patience=reduce_lr_patience,
                 reduce_lr_factor=reduce_lr_factor, min_lr=min_lr, mode=mode,

@@ -96,6 +96,9 @@ def check_compile_args(values) -> CompileArgs:
                     f"{name} applies to an optimizer given by name; set it on the optimizer "
                     f"instance instead. Received: {name}={value!r}, "
                     f"optimizer={type(args.optimizer).__name__}")
+    if args.clipnorm is not None and args.clipvalue is not None:
+        raise ValueError("Pass clipnorm or clipvalue, not both (Keras optimizers take one). "
+                         f"Received: clipnorm={args.clipnorm!r}, clipvalue={args.clipvalue!r}")
     checks.boolean("compile", args.compile)
     return args
 
