@@ -103,8 +103,7 @@ def recommended(*, monitor="val_loss", patience=defaults.EARLY_STOPPING_PATIENCE
         >>> callbacks = kzoo.callbacks.recommended(checkpoint="best.keras")
         >>> model.fit(x, y, validation_split=0.15, epochs=200, callbacks=callbacks)
 
-    Reference:
-        Guide: Regularization > Early Stopping, ReduceLROnPlateau; Quick Start.
+    Reference: guide, Regularization > Early Stopping, ReduceLROnPlateau; Quick Start.
     """
     _check_args(monitor=monitor, patience=patience, reduce_lr_patience=reduce_lr_patience,
                 reduce_lr_factor=reduce_lr_factor, min_lr=min_lr, mode=mode,
