@@ -37,6 +37,8 @@ def classification_output(x, num_classes: int, name: str = "output", **dense_kwa
         units, activation = 1, "sigmoid"
     else:
         units, activation = num_classes, "softmax"
+    checks.fits_in_memory(f"The output layer ({x.shape[-1]} inputs x {units} units)",
+                          (x.shape[-1] or 1) * units)
     return keras.layers.Dense(units, activation=activation, name=name, dtype="float32",
                               **dense_kwargs)(x)
 

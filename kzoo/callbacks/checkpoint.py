@@ -13,6 +13,8 @@ import os
 
 import keras
 
+from kzoo import checks
+
 _TMP_MARK = ".kzoo-tmp-"
 
 
@@ -50,7 +52,7 @@ def atomic_save(model, filepath, *, weights_only=False):
     Returns:
         The path written.
     """
-    filepath = os.fspath(filepath)
+    filepath = checks.path_in_existing_folder("filepath", filepath)
     tmp = temporary_path(filepath)
     try:
         if weights_only:
@@ -101,6 +103,12 @@ class AtomicModelCheckpoint(keras.callbacks.ModelCheckpoint):
     Reference:
         Guide: Regularization > Early Stopping ("best validation -> save").
     """
+
+    def __init__(self, filepath, **kwargs):
+        if not isinstance(filepath, (str, os.PathLike)) or not os.fspath(filepath):
+            raise ValueError("filepath must be a path such as 'best.keras'. Received: "
+                             f"filepath={filepath!r}")
+        super().__init__(os.fspath(filepath), **kwargs)
 
     def on_train_begin(self, logs=None):
         super().on_train_begin(logs)

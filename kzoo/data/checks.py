@@ -48,6 +48,10 @@ def check_arrays(x, y=None, *, num_classes=None, name_x="x", name_y="y"):
         raise ValueError(f"{name_y} must be finite. Received: {name_y} with "
                          f"{int((~np.isfinite(y)).sum())} NaN/inf value(s)")
     if num_classes is not None:
+        if y.ndim > 2 or (y.ndim == 2 and y.shape[1] != 1):
+            raise ValueError(f"{name_y} must hold one integer label per sample (0 .. "
+                             f"{num_classes - 1}), not one-hot vectors. Received: {name_y} with "
+                             f"shape {y.shape}")
         if y.dtype.kind == "f" and not np.all(np.equal(np.mod(y, 1), 0)):
             raise ValueError(f"{name_y} must hold integer class labels. Received: "
                              f"{name_y} with non-integer values such as "

@@ -67,6 +67,9 @@ def split(x, y, *, val=defaults.SPLIT_FRACTIONS[1], test=defaults.SPLIT_FRACTION
     """
     from sklearn.model_selection import train_test_split
 
+    if y is None:
+        raise ValueError("y must be the targets to split with x (use split(x, y)). "
+                         "Received: y=None")
     x, y = check_arrays(x, y)
     val = checks.fraction("val", val, allow_zero=False)
     test = checks.fraction("test", test, allow_zero=False)

@@ -34,7 +34,7 @@ class MaskingNoise(Config, keras.layers.Layer):
     def __init__(self, rate, seed=None, **kwargs):
         super().__init__(**kwargs)
         self.rate = checks.fraction("rate", rate, allow_zero=False)
-        self.seed = seed
+        self.seed = checks.seed("seed", seed)
         self.seed_generator = keras.random.SeedGenerator(seed)
         self.supports_masking = True
 

@@ -57,10 +57,10 @@ class RBF(Config, keras.layers.Layer):
         super().__init__(**kwargs)
         self.units = checks.positive_int("units", units)
         self.initial_width = checks.positive("initial_width", initial_width)
-        self.trainable_centers = bool(trainable_centers)
-        self.trainable_widths = bool(trainable_widths)
+        self.trainable_centers = checks.boolean("trainable_centers", trainable_centers)
+        self.trainable_widths = checks.boolean("trainable_widths", trainable_widths)
         self.centers_initializer = centers_initializer
-        self.seed = seed
+        self.seed = checks.seed("seed", seed)
 
     def build(self, input_shape):
         if len(input_shape) != 2 or input_shape[-1] is None:
@@ -105,6 +105,12 @@ class RBF(Config, keras.layers.Layer):
                              f"Received: x with {len(x)} samples")
         if not self.built:
             self.build((None, x.shape[1]))
+        elif x.shape[1] != self.centers.shape[1]:
+            raise ValueError(f"x_init must have {self.centers.shape[1]} features per sample "
+                             "like the model's input. Received: x_init with shape "
+                             f"{np.shape(x)}")
+        if not np.isfinite(x).all():
+            raise ValueError("x_init must be finite. Received: x_init with NaN/inf values")
         kmeans = KMeans(n_clusters=self.units, n_init=3, random_state=self.seed).fit(x)
         centers = kmeans.cluster_centers_
         widths = np.zeros(self.units)

@@ -3,6 +3,7 @@
 import keras
 from keras import ops
 
+from kzoo import checks
 from kzoo.serialization import Config
 
 
@@ -35,8 +36,8 @@ class Sampling(Config, keras.layers.Layer):
 
     def __init__(self, add_kl_loss=True, seed=None, **kwargs):
         super().__init__(**kwargs)
-        self.add_kl_loss = bool(add_kl_loss)
-        self.seed = seed
+        self.add_kl_loss = checks.boolean("add_kl_loss", add_kl_loss)
+        self.seed = checks.seed("seed", seed)
         self.seed_generator = keras.random.SeedGenerator(seed)
 
     def call(self, inputs, training=False):

@@ -26,8 +26,10 @@ from kzoo.data import tokens as token_data
 from kzoo.layers.masked_global_max_pooling import MaskedGlobalMaxPooling1D
 from kzoo.layers.positional_embedding import PositionalEmbedding
 from kzoo.layers.transformer_encoder import TransformerEncoder
+from kzoo.models import blocks
 from kzoo.registry import Example, register_model
 from kzoo.search_space import Choice, Float, Int, SearchSpace, training_space
+from kzoo.tasks.model import TaskModel
 
 # Transformer defaults. The guide gives the shape of the idea, not sizes:
 # "8-12 experts" (heads) looking at the sentence in parallel, GELU in the
@@ -92,8 +94,7 @@ def _sequence_input(*, input_shape, vocab_size, sequence_length, embed_dim, reg)
                 "table needs the longest sequence length. Received: sequence_length=None")
         checks.positive_int("sequence_length", sequence_length)
         inputs = keras.Input(shape=(sequence_length,), dtype="int32", name="tokens")
-        x = keras.layers.Embedding(vocab_size, embed_dim, mask_zero=True,
-                                   name="token_embedding")(inputs)
+        x = blocks.embedding(vocab_size, embed_dim, name="token_embedding")(inputs)
         return inputs, x, sequence_length
     input_shape = checks.shape("input_shape", input_shape, rank=2)
     if input_shape[0] is None:
@@ -279,7 +280,7 @@ def seq2seq_attention(*, input_vocab_size, target_vocab_size, units=SEQ2SEQ_UNIT
         embedding_dim=embedding_dim, source_length=source_length, target_length=target_length)
     probs = _attend_and_predict(decoder_states, encoder_states, units=units, dropout=dropout,
                                 reg=reg, target_vocab_size=target_vocab_size)
-    model = keras.Model(inputs, probs, name="seq2seq_attention")
+    model = TaskModel(inputs, probs, name="seq2seq_attention")
     if compile_args.compile:
         model.compile(
             optimizer=compile_args.make_optimizer(),
@@ -303,12 +304,12 @@ def _encoder_decoder(*, input_vocab_size, target_vocab_size, units, embedding_di
     encoder_tokens = keras.Input(shape=(source_length,), dtype="int32", name="encoder_tokens")
     decoder_tokens = keras.Input(shape=(target_length,), dtype="int32",
                                  name="decoder_input_tokens")
-    x = keras.layers.Embedding(input_vocab_size, embedding_dim, mask_zero=True,
-                               name="encoder_embedding")(encoder_tokens)
+    x = blocks.embedding(input_vocab_size, embedding_dim, name="encoder_embedding")(
+        encoder_tokens)
     encoder_states, state_h, state_c = keras.layers.LSTM(
         units, return_sequences=True, return_state=True, name="encoder_lstm")(x)
-    y = keras.layers.Embedding(target_vocab_size, embedding_dim, mask_zero=True,
-                               name="decoder_embedding")(decoder_tokens)
+    y = blocks.embedding(target_vocab_size, embedding_dim, name="decoder_embedding")(
+        decoder_tokens)
     decoder_states, _, _ = keras.layers.LSTM(
         units, return_sequences=True, return_state=True, name="decoder_lstm")(
             y, initial_state=[state_h, state_c])
@@ -411,6 +412,11 @@ def greedy_decode(model, encoder_tokens, *, max_length, start_token=token_data.S
                          f"Received: encoder_tokens with shape {encoder_tokens.shape} "
                          f"and dtype {encoder_tokens.dtype}")
     encoder, decoder = _inference_models(model)
+    vocab = model.get_layer("encoder_embedding").input_dim
+    if encoder_tokens.size and (encoder_tokens.min() < 0 or encoder_tokens.max() >= vocab):
+        raise ValueError(f"encoder_tokens must be ids in 0..{vocab - 1} (input_vocab_size="
+                         f"{vocab}). Received: encoder_tokens with ids in "
+                         f"{encoder_tokens.min()}..{encoder_tokens.max()}")
     all_tokens, all_attention = [], []
     for start in range(0, len(encoder_tokens), batch_size):
         source = encoder_tokens[start:start + batch_size].astype("int32")

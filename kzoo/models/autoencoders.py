@@ -19,12 +19,14 @@ import keras
 import numpy as np
 
 from kzoo import checks, defaults, docstrings, heads
+from kzoo.backend.portable_compile import PortableCompile
 from kzoo.data import examples
 from kzoo.layers.masking_noise import MaskingNoise
 from kzoo.models import blocks
 from kzoo.registry import Example, register_model
 from kzoo.search_space import Choice, Float, Int, SearchSpace, training_space
 from kzoo.serialization import Config
+from kzoo.tasks.data_checks import CheckedInputs
 
 # Defaults for the family. The guide gives no numbers for autoencoders, so
 # these are the common textbook choices, stated once.
@@ -129,7 +131,7 @@ class _CodecMixin:
 
 
 @keras.saving.register_keras_serializable(package="kzoo")
-class Autoencoder(Config, _CodecMixin, keras.Model):
+class Autoencoder(CheckedInputs, PortableCompile, Config, _CodecMixin, keras.Model):
     """A functional autoencoder ``x -> [noise] -> encoder -> decoder -> x_hat``.
 
     The graph is rebuilt from the constructor arguments, so ``get_config`` /
@@ -163,13 +165,16 @@ class Autoencoder(Config, _CodecMixin, keras.Model):
                  filters=CONV_FILTERS, activation=defaults.ACTIVATION,
                  output_activation="sigmoid", code_activation=None, noise=None,
                  noise_level=0.0, sparsity=0.0, seed=None, name="autoencoder", **kwargs):
+        seed = checks.seed("seed", seed)
         input_shape, hidden_units, filters = check_architecture(
             input_shape=input_shape, latent_dim=latent_dim, hidden_units=hidden_units,
             filters=filters, activation=activation, output_activation=output_activation)
         if noise is not None:
             checks.one_of("noise", noise, NOISE_TYPES)
             if noise == "gaussian":
-                checks.positive("noise_level", noise_level)
+                # Keras' GaussianNoise takes stddev in [0, 1].
+                checks.number_in_range("noise_level", noise_level, 0.0, 1.0,
+                                       low_inclusive=False)
             else:
                 checks.fraction("noise_level", noise_level, allow_zero=False)
         sparsity = checks.non_negative("sparsity", sparsity)
@@ -312,11 +317,12 @@ _COMPILE_DOC = """
 
 def _make(name, *, input_shape, latent_dim, hidden_units, filters, activation,
           output_activation, optimizer, learning_rate, compile, **extra):
+    checks.boolean("compile", compile)
     heads.check_compile_args(optimizer, learning_rate)
     model = Autoencoder(input_shape, latent_dim=latent_dim, hidden_units=hidden_units,
                         filters=filters, activation=activation,
                         output_activation=output_activation, name=name, **extra)
-    if compile:
+    if checks.boolean("compile", compile):
         compile_autoencoder(model, optimizer=optimizer, learning_rate=learning_rate)
     return model
 

@@ -23,7 +23,12 @@ def initializer_for(activation, kernel_initializer=None):
     """``kernel_initializer`` if given, else He normal for the ReLU family and
     Glorot uniform for tanh / sigmoid (guide: Hyperparameters, Weight init)."""
     if kernel_initializer is not None:
-        return kernel_initializer
+        try:
+            return keras.initializers.get(kernel_initializer)
+        except (ValueError, TypeError) as error:
+            raise ValueError(f"kernel_initializer must be a Keras initializer or its name "
+                             f"({error}). Received: kernel_initializer={kernel_initializer!r}"
+                             ) from None
     return "he_normal" if activation in _HE_FAMILY else "glorot_uniform"
 
 
@@ -35,6 +40,13 @@ def flat_inputs(input_shape):
     return inputs, x
 
 
+def embedding(vocab_size, dim, *, mask_zero=True, name="embedding"):
+    """``keras.layers.Embedding``, refused up front when its table cannot fit in memory."""
+    checks.fits_in_memory(f"An Embedding of {vocab_size} ids x {dim} dimensions",
+                          vocab_size * dim)
+    return keras.layers.Embedding(vocab_size, dim, mask_zero=mask_zero, name=name)
+
+
 def dense_stack(x, hidden_units, *, activation=defaults.ACTIVATION, dropout=0.0,
                 batch_norm=False, kernel_regularizer=None, kernel_initializer=None,
                 name="hidden"):
@@ -44,6 +56,11 @@ def dense_stack(x, hidden_units, *, activation=defaults.ACTIVATION, dropout=0.0,
     the original paper; dropout follows the activation (guide: Dropout).
     """
     init = initializer_for(activation, kernel_initializer)
+    width = x.shape[-1]
+    for units in hidden_units:
+        checks.fits_in_memory(f"A Dense layer of {units} units on {width} inputs",
+                              (width or 1) * units)
+        width = units
     for i, units in enumerate(hidden_units):
         x = keras.layers.Dense(units, use_bias=not batch_norm, kernel_initializer=init,
                                kernel_regularizer=kernel_regularizer,

@@ -22,6 +22,7 @@ import keras
 from keras import ops
 
 from kzoo import checks, defaults, heads
+from kzoo.backend.portable_compile import PortableCompile
 from kzoo.data import examples
 from kzoo.layers.capsule_length import CapsuleLength
 from kzoo.layers.capsule_mask import CapsuleMask
@@ -30,6 +31,7 @@ from kzoo.layers.capsule_routing import RoutingCapsules
 from kzoo.registry import Example, register_model
 from kzoo.search_space import Choice, Float, Int, SearchSpace, training_space
 from kzoo.serialization import Config
+from kzoo.tasks.data_checks import CheckedInputs
 
 
 @keras.saving.register_keras_serializable(package="kzoo")
@@ -74,7 +76,7 @@ def _conv_out(size, kernel, stride):
 
 
 @keras.saving.register_keras_serializable(package="kzoo")
-class CapsuleNetwork(Config, keras.Model):
+class CapsuleNetwork(CheckedInputs, PortableCompile, Config, keras.Model):
     """A CapsNet: ``predict`` returns the length of each class capsule.
 
     Built by :func:`kzoo.capsule_network`, which documents the arguments.
@@ -283,6 +285,7 @@ def capsule_network(*, num_classes, input_shape, conv_filters=256, conv_kernel_s
     Reference:
         Sabour, Frosst & Hinton (2017), "Dynamic Routing Between Capsules".
     """
+    checks.boolean("compile", compile)
     loss = MarginLoss(m_plus=m_plus, m_minus=m_minus, down_weight=down_weight)
     heads.check_compile_args(optimizer, learning_rate)
     model = CapsuleNetwork(
@@ -292,7 +295,7 @@ def capsule_network(*, num_classes, input_shape, conv_filters=256, conv_kernel_s
         capsule_dim=capsule_dim, routings=routings,
         reconstruction_weight=reconstruction_weight, decoder_units=decoder_units,
         decoder_activation=decoder_activation, name="capsule_network")
-    if compile:
+    if checks.boolean("compile", compile):
         model.compile(optimizer=heads.make_optimizer(optimizer, learning_rate), loss=loss,
                       metrics=[keras.metrics.SparseCategoricalAccuracy(name="accuracy")])
     return model

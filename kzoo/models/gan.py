@@ -19,11 +19,13 @@ import numpy as np
 from keras import ops
 
 from kzoo import checks, defaults, heads
+from kzoo.backend.portable_compile import PortableCompile, portable
 from kzoo.data import examples
 from kzoo.models import blocks
 from kzoo.registry import Example, register_model
 from kzoo.search_space import Choice, Int, SearchSpace, training_space
 from kzoo.serialization import Config
+from kzoo.tasks.data_checks import CheckedInputs
 
 # DCGAN (Radford et al., 2016): z in R^100, Adam with learning rate 2e-4 and
 # beta_1 = 0.5, LeakyReLU slope 0.2.
@@ -136,7 +138,7 @@ def _conv_networks(input_shape, latent_dim, filters, output_activation):
 
 
 @keras.saving.register_keras_serializable(package="kzoo")
-class GAN(Config, keras.Model):
+class GAN(CheckedInputs, PortableCompile, Config, keras.Model):
     """A GAN as a functional ``keras.Model``: ``model(x)`` = D's probability that x is real.
 
     The graph ``x -> discriminator -> sigmoid`` makes ``predict(x)`` return
@@ -166,6 +168,7 @@ class GAN(Config, keras.Model):
     def __init__(self, input_shape, latent_dim=LATENT_DIM, generator_units=GENERATOR_UNITS,
                  discriminator_units=DISCRIMINATOR_UNITS, filters=FILTERS,
                  output_activation="sigmoid", seed=None, name="gan", **kwargs):
+        seed = checks.seed("seed", seed)
         input_shape = checks.shape("input_shape", input_shape)
         checks.positive_int("latent_dim", latent_dim)
         generator_units = checks.int_tuple("generator_units", generator_units)
@@ -227,7 +230,7 @@ class GAN(Config, keras.Model):
                              self.generator.trainable_variables)
 
     def compile_from_config(self, config):
-        self.compile(**keras.saving.deserialize_keras_object(config))
+        self.compile(**keras.saving.deserialize_keras_object(portable(config)))
 
     @property
     def metrics(self):
@@ -281,6 +284,12 @@ class GAN(Config, keras.Model):
             z = keras.random.normal((n, self.latent_dim),
                                     seed=self.seed_generator if seed is None else seed)
         z = np.asarray(ops.convert_to_numpy(z), dtype="float32")
+        if z.ndim != 2 or z.shape[1] != self.latent_dim:
+            raise ValueError(f"z must have shape (n, latent_dim={self.latent_dim}). Received: "
+                             f"z with shape {z.shape}")
+        if n is not None and n != len(z):
+            raise ValueError(f"n must equal len(z)={len(z)} when z is given (or be None). "
+                             f"Received: n={n!r}")
         return self.generator.predict(z, batch_size=batch_size, verbose=0)
 
 
@@ -383,10 +392,11 @@ def gan(*, input_shape, latent_dim=LATENT_DIM, generator_units=GENERATOR_UNITS,
         al. (2016), "Unsupervised Representation Learning with Deep
         Convolutional GANs"; neural-networks-master: GAN.
     """
+    checks.boolean("compile", compile)
     optimizers = make_optimizers(optimizer, learning_rate)
     model = GAN(input_shape, latent_dim=latent_dim, generator_units=generator_units,
                 discriminator_units=discriminator_units, filters=filters,
                 output_activation=output_activation, seed=seed, name="gan")
-    if compile:
+    if checks.boolean("compile", compile):
         model.compile(optimizer=optimizers)
     return model

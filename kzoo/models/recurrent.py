@@ -18,6 +18,7 @@ import keras
 
 from kzoo import checks, defaults, tasks
 from kzoo.data import examples
+from kzoo.models import blocks
 from kzoo.registry import Example
 from kzoo.search_space import Boolean, Int, SearchSpace, dropout_space, training_space
 
@@ -62,14 +63,13 @@ def sequence_inputs(*, input_shape, vocab_size, sequence_length, embedding_dim, 
             "or vocab_size= for token ids. Received: "
             f"input_shape={input_shape!r}, vocab_size={vocab_size!r}")
     checks.boolean("mask_zero", mask_zero)
+    checks.positive_int("embedding_dim", embedding_dim)
     if vocab_size is not None:
         checks.positive_int("vocab_size", vocab_size, minimum=2)
         if sequence_length is not None:
             checks.positive_int("sequence_length", sequence_length)
-        checks.positive_int("embedding_dim", embedding_dim)
         inputs = keras.Input(shape=(sequence_length,), dtype="int32", name="tokens")
-        return inputs, keras.layers.Embedding(vocab_size, embedding_dim, mask_zero=mask_zero,
-                                              name="embedding")(inputs)
+        return inputs, blocks.embedding(vocab_size, embedding_dim, mask_zero=mask_zero)(inputs)
     input_shape = checks.shape("input_shape", input_shape, rank=2)
     if input_shape[1] is None:
         raise ValueError("input_shape must be (timesteps, features) with a known number "

@@ -32,14 +32,16 @@ from keras import ops
 
 from kzoo import checks
 from kzoo.backend import som as som_backend
+from kzoo.backend.portable_compile import PortableCompile
 from kzoo.data import examples
 from kzoo.registry import Example, register_model
 from kzoo.search_space import Float, Int, SearchSpace
 from kzoo.serialization import Config
+from kzoo.tasks.data_checks import CheckedInputs
 
 
 @keras.saving.register_keras_serializable(package="kzoo")
-class SelfOrganizingMap(Config, keras.Model):
+class SelfOrganizingMap(CheckedInputs, PortableCompile, Config, keras.Model):
     """A Kohonen self-organizing map on a rectangular ``rows x cols`` grid.
 
     Built by :func:`kzoo.self_organizing_map`, which documents the arguments.
@@ -92,7 +94,7 @@ class SelfOrganizingMap(Config, keras.Model):
         self.initial_sigma = float(initial_sigma)
         self.final_sigma = float(final_sigma)
         self.decay_steps = decay_steps
-        self.seed = seed
+        self.seed = checks.seed("seed", seed)
         self.seed_generator = keras.random.SeedGenerator(seed)
         rows, cols = np.meshgrid(np.arange(grid_shape[0]), np.arange(grid_shape[1]),
                                  indexing="ij")
@@ -220,8 +222,12 @@ class SelfOrganizingMap(Config, keras.Model):
         self.codebook.assign(x[idx])
 
     def _distances(self, x):
-        return np.asarray(self.predict(np.asarray(x, dtype="float32"), verbose=0,
-                                       batch_size=256))
+        x = np.asarray(x, dtype="float32")
+        if x.ndim < 2 or int(np.prod(x.shape[1:])) != self.input_dim:
+            raise ValueError(f"x must have samples of shape {self.image_shape} "
+                             f"({self.input_dim} features) like the map. Received: x with "
+                             f"shape {x.shape}")
+        return np.asarray(self.predict(x, verbose=0, batch_size=256))
 
     def winner(self, x, flat=False):
         """The best-matching unit of each input.
@@ -340,12 +346,13 @@ def self_organizing_map(*, input_shape, grid_shape=(10, 10), learning_rate=0.5,
         Kohonen, T. (1982), "Self-organized formation of topologically correct
         feature maps"; Kohonen (2001), "Self-Organizing Maps", 3rd ed.
     """
+    checks.boolean("compile", compile)
     model = SelfOrganizingMap(input_shape, grid_shape=grid_shape, learning_rate=learning_rate,
                               final_learning_rate=final_learning_rate, sigma=sigma,
                               final_sigma=final_sigma, decay_steps=decay_steps, seed=seed,
                               name="self_organizing_map")
     if x_init is not None:
         model.initialize(x_init)
-    if compile:
+    if checks.boolean("compile", compile):
         model.compile()
     return model

@@ -13,6 +13,7 @@ import keras
 from keras import ops
 
 from kzoo import checks, defaults, heads
+from kzoo.backend.portable_compile import PortableCompile
 from kzoo.data import examples
 from kzoo.layers.sampling import Sampling
 from kzoo.models.autoencoders import (
@@ -26,13 +27,14 @@ from kzoo.models.autoencoders import (
 from kzoo.registry import Example, register_model
 from kzoo.search_space import Float, SearchSpace
 from kzoo.serialization import Config
+from kzoo.tasks.data_checks import CheckedInputs
 
 # The Keras VAE example's latent size: a 2-D latent space can be plotted as is.
 LATENT_DIM = 2
 
 
 @keras.saving.register_keras_serializable(package="kzoo")
-class VariationalAutoencoder(Config, _CodecMixin, keras.Model):
+class VariationalAutoencoder(CheckedInputs, PortableCompile, Config, _CodecMixin, keras.Model):
     """A functional VAE ``x -> encoder -> (mean, log_var) -> Sampling -> decoder``.
 
     ``model(x)`` / ``model.predict(x)`` return the reconstruction of the
@@ -65,6 +67,7 @@ class VariationalAutoencoder(Config, _CodecMixin, keras.Model):
     def __init__(self, input_shape, latent_dim=LATENT_DIM, hidden_units=defaults.HIDDEN_UNITS,
                  filters=CONV_FILTERS, activation=defaults.ACTIVATION,
                  output_activation="sigmoid", beta=1.0, seed=None, name="vae", **kwargs):
+        seed = checks.seed("seed", seed)
         input_shape, hidden_units, filters = check_architecture(
             input_shape=input_shape, latent_dim=latent_dim, hidden_units=hidden_units,
             filters=filters, activation=activation, output_activation=output_activation)
@@ -198,11 +201,12 @@ def vae(*, input_shape, latent_dim=LATENT_DIM, hidden_units=defaults.HIDDEN_UNIT
         Kingma & Welling (2014), "Auto-Encoding Variational Bayes";
         neural-networks-master: Autoencoders.
     """
+    checks.boolean("compile", compile)
     heads.check_compile_args(optimizer, learning_rate)
     model = VariationalAutoencoder(input_shape, latent_dim=latent_dim, hidden_units=hidden_units,
                                    filters=filters, activation=activation,
                                    output_activation=output_activation, beta=beta, seed=seed,
                                    name="vae")
-    if compile:
+    if checks.boolean("compile", compile):
         model.compile(optimizer=heads.make_optimizer(optimizer, learning_rate))
     return model

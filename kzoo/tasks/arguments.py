@@ -16,6 +16,7 @@ and uses the rest to compile.
 """
 
 import dataclasses
+import difflib
 from typing import Any
 
 import keras
@@ -101,6 +102,28 @@ def check_compile_args(values) -> CompileArgs:
                          f"Received: clipnorm={args.clipnorm!r}, clipvalue={args.clipvalue!r}")
     checks.boolean("compile", args.compile)
     return args
+
+
+def check_loss(loss, *, also=()):
+    """Resolves a loss name now, so a typo fails at build time and lists the valid names.
+
+    ``None`` (the task's default), a ``keras.losses.Loss``, a callable and the
+    names in ``also`` (e.g. ``"focal"``) pass unchanged.
+    """
+    if loss is None or loss in also or (callable(loss) and not isinstance(loss, str)):
+        return loss
+    if isinstance(loss, str):
+        try:
+            keras.losses.get(loss)
+            return loss
+        except (ValueError, TypeError):
+            pass
+    names = sorted({*also, *(n for n in dir(keras.losses) if n.islower() and not
+                             n.startswith("_") and n not in ("get", "serialize", "deserialize"))})
+    close = difflib.get_close_matches(str(loss), names, n=3)
+    hint = f" Did you mean {', '.join(map(repr, close))}?" if close else ""
+    raise ValueError(f"loss must be None, a keras.losses.Loss, a callable or one of {names}."
+                     f"{hint} Received: loss={loss!r}")
 
 
 def regularizer(l1=0.0, l2=0.0):

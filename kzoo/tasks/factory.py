@@ -29,11 +29,10 @@ Backbone/Task split of keras-hub, kept as plain functions returning plain
 
 import inspect
 
-import keras
-
 from kzoo import docstrings
 from kzoo.registry import register_model
 from kzoo.tasks import arguments, kinds
+from kzoo.tasks.model import TaskModel
 
 #: The body argument through which the task layer passes ``L1L2(l1, l2)``.
 REGULARIZER_ARG = "kernel_regularizer"
@@ -99,12 +98,12 @@ def supervised(body, kind, *, name, family, guide, summary, search_space=None, e
         values = dict(bound.arguments)
         head = kind.check_head(values)
         regularizer = arguments.regularizer_from(values)
-        loss = values.pop("loss")
+        loss = arguments.check_loss(values.pop("loss"), also=kind.loss_names)
         compile_args = arguments.check_compile_args(values)
         if passes_regularizer:
             values[REGULARIZER_ARG] = regularizer
         inputs, features = body(**values, **bind)
-        model = keras.Model(inputs, kind.output(features, head, regularizer), name=name)
+        model = TaskModel(inputs, kind.output(features, head, regularizer), name=name)
         if compile_args.compile:
             kind.compile(model, head, loss, compile_args)
         return model

@@ -31,6 +31,7 @@ class TaskKind:
             arguments from ``values``.
         output: ``fn(features, head, kernel_regularizer) -> tensor``.
         compile: ``fn(model, head, loss, compile_args)``.
+        loss_names: tuple of str. kzoo's own loss names beyond Keras' (``"focal"``).
     """
 
     name: str
@@ -40,6 +41,7 @@ class TaskKind:
     check_head: Callable
     output: Callable
     compile: Callable
+    loss_names: tuple = ()
 
 
 def _check_classes(values):
@@ -74,6 +76,7 @@ CLASSIFICATION = TaskKind(
     output=lambda x, head, reg: heads.classification_output(x, head["num_classes"],
                                                              kernel_regularizer=reg),
     compile=_compile_classifier,
+    loss_names=("focal",),
 )
 
 REGRESSION = TaskKind(
