@@ -37,6 +37,11 @@ class Config:
     CONFIG_ATTRIBUTES = {}
     TUPLE_ARGS = ()
 
+    def store_config(self, arguments):
+        """Sets each ``CONFIG_ARGS`` entry of ``arguments`` (e.g. ``locals()``) as its attribute."""
+        for arg in self.CONFIG_ARGS:
+            setattr(self, self.CONFIG_ATTRIBUTES.get(arg, arg), arguments[arg])
+
     def get_config(self):
         config = super().get_config()
         for arg in self.CONFIG_ARGS:

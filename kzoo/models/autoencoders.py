@@ -203,18 +203,7 @@ class Autoencoder(CheckedInputs, PortableCompile, Config, _CodecMixin, keras.Mod
         super().__init__(inputs, outputs, name=name, **kwargs)
         self.encoder = encoder
         self.decoder = decoder
-        # === Config ===
-        self.sample_shape = input_shape
-        self.latent_dim = latent_dim
-        self.hidden_units = hidden_units
-        self.filters = filters
-        self.activation = activation
-        self.output_activation = output_activation
-        self.code_activation = code_activation
-        self.noise = noise
-        self.noise_level = noise_level
-        self.sparsity = sparsity
-        self.seed = seed
+        self.store_config(locals())
 
 
 def anomaly_scores(model, x, batch_size=256):

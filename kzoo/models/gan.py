@@ -201,14 +201,7 @@ class GAN(CheckedInputs, PortableCompile, Config, keras.Model):
         self.seed_generator = keras.random.SeedGenerator(seed)
         self.d_loss_tracker = keras.metrics.Mean(name="d_loss")
         self.g_loss_tracker = keras.metrics.Mean(name="g_loss")
-        # === Config ===
-        self.sample_shape = input_shape
-        self.latent_dim = latent_dim
-        self.generator_units = generator_units
-        self.discriminator_units = discriminator_units
-        self.filters = filters
-        self.output_activation = output_activation
-        self.seed = seed
+        self.store_config(locals())
 
     # -- training ---------------------------------------------------------------------
     def compile(self, optimizer=None, **kwargs):

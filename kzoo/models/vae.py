@@ -93,15 +93,7 @@ class VariationalAutoencoder(CheckedInputs, PortableCompile, Config, _CodecMixin
         self.reconstruction_loss_tracker = keras.metrics.Mean(name="reconstruction_loss")
         self.kl_loss_tracker = keras.metrics.Mean(name="kl_loss")
         self.prior_seed_generator = keras.random.SeedGenerator(seed)
-        # === Config ===
-        self.sample_shape = input_shape
-        self.latent_dim = latent_dim
-        self.hidden_units = hidden_units
-        self.filters = filters
-        self.activation = activation
-        self.output_activation = output_activation
-        self.beta = beta
-        self.seed = seed
+        self.store_config(locals())
 
     def reconstruction_loss(self, target, reconstruction):
         """Per-batch mean of the per-sample reconstruction loss (summed over features)."""
