@@ -1,0 +1,48 @@
+"""The TensorFlow engine: ``tf.distribute.MirroredStrategy``, multi-worker from ``TF_CONFIG``.
+
+One host: ``MirroredStrategy`` mirrors the variables on the chosen devices and
+all-reduces the gradients of Keras' own ``train_step`` (which divides each
+replica's loss by the number of replicas). Several hosts: when ``TF_CONFIG``
+describes a cluster of more than one task, ``MultiWorkerMirroredStrategy``
+(collective ops over gRPC) is used instead; it takes no device list (each
+worker uses its local GPUs, else its CPU). Both must be created before the
+model, and the model built inside ``strategy.scope()``.
+"""
+
+import json
+import os
+
+
+def cluster_size():
+    """Tasks in ``TF_CONFIG``'s cluster (chief + workers); 0 when it is not set."""
+    raw = os.environ.get("TF_CONFIG")
+    if not raw:
+        return 0
+    try:
+        cluster = json.loads(raw).get("cluster", {})
+        return sum(len(cluster.get(job, ())) for job in ("chief", "worker"))
+    except (ValueError, AttributeError, TypeError) as error:
+        raise ValueError(f"TF_CONFIG must be a JSON object with a 'cluster' and a 'task' "
+                         f"({error}). Received: TF_CONFIG={raw!r}") from error
+
+
+def make(names, *, explicit_devices=False):
+    """``MultiWorkerMirroredStrategy`` for a multi-task ``TF_CONFIG``, else ``MirroredStrategy``."""
+    import tensorflow as tf
+
+    if cluster_size() > 1:
+        if explicit_devices:
+            raise ValueError(
+                "devices cannot be chosen with a multi-worker TF_CONFIG: "
+                "tf.distribute.MultiWorkerMirroredStrategy uses every local GPU (else the "
+                f"CPU) of each worker. Received: devices={names!r}")
+        return tf.distribute.MultiWorkerMirroredStrategy()
+    return tf.distribute.MirroredStrategy(devices=[f"/{name}" for name in names])
+
+
+def num_replicas(engine):
+    return int(engine.num_replicas_in_sync)
+
+
+def scope(engine):
+    return engine.scope()
