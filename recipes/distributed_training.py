@@ -53,6 +53,25 @@ def _trim(x, y, batch, replicas):
     return x[:n], y[:n]
 
 
+def _process_share(arrays, batch):
+    """JAX with several processes: each feeds its own slice and per-process batch.
+
+    ``keras.distribution`` treats what each process passes to ``fit`` as its
+    local part of the global batch; TensorFlow's MultiWorkerMirroredStrategy
+    shards the data itself and takes the global batch.
+    """
+    import keras
+
+    if keras.backend.backend() != "jax":
+        return arrays, batch
+    import jax
+
+    count, index = jax.process_count(), jax.process_index()
+    if count == 1:
+        return arrays, batch
+    return [a[index::count] for a in arrays], batch // count
+
+
 def main(argv=None):
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--devices", type=int, default=None,
@@ -82,8 +101,8 @@ def main(argv=None):
     if args.coordinator:  # JAX several hosts: wraps jax.distributed.initialize
         keras.distribution.initialize(args.coordinator, args.num_processes, args.process_id)
     start = time.perf_counter()
+    strategy = data_parallel(devices=args.devices)  # first: TF's multi-worker needs it so
     keras.utils.set_random_seed(args.seed)
-    strategy = data_parallel(devices=args.devices)
     replicas = strategy.num_replicas
     batch = global_batch_size(args.per_replica_batch, replicas)
     lr = scaled_learning_rate(kzoo.defaults.LEARNING_RATE, batch)
@@ -95,6 +114,8 @@ def main(argv=None):
     x_train, y_train = _trim(s.x_train, s.y_train, batch, replicas)
     x_val, y_val = _trim(*s.val, batch, replicas)
     x_test, y_test = _trim(s.x_test, s.y_test, batch, replicas)
+    (x_train, y_train, x_val, y_val, x_test, y_test), feed = _process_share(
+        [x_train, y_train, x_val, y_val, x_test, y_test], batch)
     steps = -(-len(x_train) // batch)
     schedule = keras.optimizers.schedules.CosineDecay(
         kzoo.defaults.LEARNING_RATE, decay_steps=max(1, steps * args.epochs),
@@ -102,11 +123,13 @@ def main(argv=None):
     with strategy.scope():
         model = kzoo.mlp_classifier(num_classes=10, input_shape=x.shape[1:],
                                     learning_rate=schedule)
-        strategy.check_fit(batch, len(x_train), validation_samples=len(x_val))
+        strategy.check_model(model)
+        strategy.check_fit(batch, len(x_train) * (batch // feed),
+                           validation_samples=len(x_val) * (batch // feed))
         history = model.fit(x_train, y_train, validation_data=(x_val, y_val),
-                            batch_size=batch, epochs=args.epochs, verbose=args.verbose)
-        test = model.evaluate(x_test, y_test, batch_size=batch, verbose=0, return_dict=True)
-        pred = model.predict(x_test, batch_size=batch, verbose=0)
+                            batch_size=feed, epochs=args.epochs, verbose=args.verbose)
+        test = model.evaluate(x_test, y_test, batch_size=feed, verbose=0, return_dict=True)
+        pred = model.predict(x_test, batch_size=feed, verbose=0)
     with tempfile.TemporaryDirectory() as tmp:
         path = os.path.join(tmp, "distributed.keras")
         model.save(path)

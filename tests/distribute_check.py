@@ -218,6 +218,15 @@ def check_recipe():
                         "--per-replica-batch", "32", "--verbose", "0"])
 
 
+def _recorded(fn, *args):
+    """``fn(*args)``, or the error it raised (the test shows it)."""
+    try:
+        return fn(*args)
+    except Exception as error:
+        return {"error": f"{type(error).__name__}: {error}"[:2000],
+                "traceback": traceback.format_exc()[-3000:]}
+
+
 def main(argv=None):
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--out", required=True)
@@ -245,10 +254,10 @@ def main(argv=None):
                     "error": f"{type(error).__name__}: {error}"[:2000],
                     "traceback": traceback.format_exc()[-3000:]}
         if args.tune:
-            report["tune"] = check_tune(strategy, args.tune)
-            report["errors"] = check_errors(strategy, args.tune)
+            report["tune"] = _recorded(check_tune, strategy, args.tune)
+            report["errors"] = _recorded(check_errors, strategy, args.tune)
         if args.recipe:
-            report["recipe"] = check_recipe()
+            report["recipe"] = _recorded(check_recipe)
     report["seconds"] = time.perf_counter() - start
     with open(args.out, "w") as f:
         json.dump(report, f, indent=1)

@@ -84,6 +84,7 @@ def test_every_registered_model_trains_the_same_on_two_devices(report):
 @pytest.mark.slow
 def test_tuning_trials_build_and_fit_inside_the_scope(report):
     tune = report["tune"]
+    assert "error" not in tune, tune.get("traceback")
     assert tune["statuses"] == ["COMPLETED", "COMPLETED"], tune
     assert tune["replicas_seen"] == [2, 2], tune  # every trial's fit ran on 2 replicas
     assert all(math.isfinite(s) for s in tune["scores"]), tune
@@ -93,6 +94,7 @@ def test_tuning_trials_build_and_fit_inside_the_scope(report):
 @pytest.mark.slow
 def test_bad_configurations_raise_before_training(report):
     errors = report["errors"]
+    assert "traceback" not in errors, errors.get("traceback")
     expected = {
         "odd_batch": "batch_size must be divisible by the 2 replicas",
         "uneven_last_batch": "last batch of 97 samples in batches of 16 holds 1",
@@ -111,6 +113,7 @@ def test_bad_configurations_raise_before_training(report):
 @pytest.mark.slow
 def test_recipe_trains_on_two_devices_and_reloads_on_one(report):
     result = report["recipe"]
+    assert "error" not in result, result.get("traceback")
     assert (result["replicas"], result["global_batch"]) == (2, 64)
     assert result["learning_rate"] == pytest.approx(2e-3)  # 1e-3 x 64 / 32
     assert result["test_accuracy"] >= 0.8, result

@@ -1,10 +1,14 @@
-"""The checks ``kzoo.tune(..., distribution=strategy)`` runs before its first trial.
+"""``kzoo.tune(..., distribution=strategy)``: the checks, and trials inside the scope.
 
-Every trial of a data-parallel search builds and fits its model inside
-``strategy.scope()`` (see :func:`kzoo.tuning.tune.run_search`), so every
-batch size the search may try must split equally over the replicas, for the
-training and the validation samples alike; a mistake would otherwise fail
-each trial in turn.
+:func:`in_scope` wraps the search's HyperModel so that every trial builds and
+fits its model inside ``strategy.scope()``. The scope is entered per call,
+not around the whole search, because KerasTuner calls
+``keras.backend.clear_session()`` before each build, which drops both a JAX
+distribution and TensorFlow's strategy stack. :func:`check_search` refuses,
+before the first trial, a batch size the search may try that the replicas
+cannot share equally (training and validation samples alike) and a model the
+engine would not train as on one device; a mistake would otherwise fail each
+trial in turn.
 """
 
 from kzoo import defaults
@@ -55,3 +59,35 @@ def check_search(distribution, hypermodel, *, plan, fixed, x, validation_data,
         else:
             distribution.check_fit(size, samples, validation_split=validation_split,
                                    validation_samples=val_samples)
+
+
+def in_scope(hypermodel, distribution):
+    """``hypermodel`` with ``build`` and ``fit`` run inside ``distribution.scope()``."""
+    if distribution is None:
+        return hypermodel
+    import keras_tuner
+
+    class DistributedHyperModel(keras_tuner.HyperModel):
+        """Delegates to the search's HyperModel, inside the strategy's scope."""
+
+        def __init__(self):
+            super().__init__(name=hypermodel.name, tunable=hypermodel.tunable)
+            self.inner, self.distribution = hypermodel, distribution
+
+        def declare_hyperparameters(self, hp):
+            return self.inner.declare_hyperparameters(hp)
+
+        def build(self, hp):
+            with self.distribution.scope():
+                return self.inner.build(hp)
+
+        def fit(self, hp, model, *args, **kwargs):
+            with self.distribution.scope():
+                return self.inner.fit(hp, model, *args, **kwargs)
+
+        def __getattr__(self, name):  # plan, jit_compile, ... of the inner HyperModel
+            if name == "inner":
+                raise AttributeError(name)
+            return getattr(self.inner, name)
+
+    return DistributedHyperModel()

@@ -37,7 +37,13 @@ def make(names, *, explicit_devices=False):
                 "tf.distribute.MultiWorkerMirroredStrategy uses every local GPU (else the "
                 f"CPU) of each worker. Received: devices={names!r}")
         return tf.distribute.MultiWorkerMirroredStrategy()
-    return tf.distribute.MirroredStrategy(devices=[f"/{name}" for name in names])
+    # CPU devices have no NCCL; TF would use collective ops, whose instance keys
+    # clash between two strategies in one process ("Shape mismatch in the
+    # collective instance"). Reducing on one device avoids them.
+    cpu_only = all(name.startswith("cpu:") for name in names)
+    return tf.distribute.MirroredStrategy(
+        devices=[f"/{name}" for name in names],
+        cross_device_ops=tf.distribute.ReductionToOneDevice() if cpu_only else None)
 
 
 def num_replicas(engine):

@@ -17,7 +17,7 @@ from typing import Any
 import numpy as np
 
 from kzoo import checks, defaults
-from kzoo.distribute.search import check_search as check_distribution
+from kzoo.distribute import search as distribute_search
 from kzoo.tuning import distributed, objectives, tuners, xla
 from kzoo.tuning import hypermodel as hypermodel_module
 
@@ -264,8 +264,10 @@ def prepare_search(model, x, y=None, *, validation_data=None, validation_split=N
         validation_data = (xv, yv, *validation_data[2:])
     hm = hypermodel_module.hypermodel_for(model, fixed, jit_compile=jit_compile,
                                           verbose=2 if verbose == 2 else 0)
-    check_distribution(distribution, hm, plan=plan, fixed=fixed, x=x,
-                       validation_data=validation_data, validation_split=validation_split)
+    distribute_search.check_search(distribution, hm, plan=plan, fixed=fixed, x=x,
+                                   validation_data=validation_data,
+                                   validation_split=validation_split)
+    hm = distribute_search.in_scope(hm, distribution)  # each trial builds and fits in it
     name, direction = _probe_objective(hm, x, y, validation_data, objective, task,
                                        jit_compile)
     fit_kwargs = {"epochs": epochs, "callbacks": _trial_callbacks(callbacks)}

@@ -24,7 +24,6 @@ KerasTuner's environment variables set (see :mod:`kzoo.tuning.distributed`
 or ``python -m kzoo.tuning``).
 """
 
-import contextlib
 import warnings
 
 from kzoo import defaults
@@ -57,8 +56,7 @@ def run_search(setup: SearchSetup) -> TuneResult:
               f"{setup.max_trials} in all.")
     if setup.verbose and setup.role == "worker":
         distributed.announce_worker()
-    with setup.distribution.scope() if setup.distribution else contextlib.nullcontext():
-        kt_tuner.search(setup.x, setup.y, **setup.fit_kwargs)  # each trial builds and fits
+    kt_tuner.search(setup.x, setup.y, **setup.fit_kwargs)
     if setup.role == "worker":
         return distributed.worker_result(kt_tuner, objective=setup.objective,
                                          project_dir=setup.project_dir, model=setup.model,
