@@ -53,7 +53,7 @@ def _trim(x, y, batch, replicas):
     return x[:n], y[:n]
 
 
-def _process_share(arrays, batch):
+def _process_share(strategy, arrays, batch):
     """JAX with several processes: each feeds its own slice and per-process batch.
 
     ``keras.distribution`` treats what each process passes to ``fit`` as its
@@ -69,6 +69,7 @@ def _process_share(arrays, batch):
     count, index = jax.process_count(), jax.process_index()
     if count == 1:
         return arrays, batch
+    strategy.engine.auto_shard_dataset = False  # NumPy slices: sharded here, not by Keras
     return [a[index::count] for a in arrays], batch // count
 
 
@@ -115,7 +116,7 @@ def main(argv=None):
     x_val, y_val = _trim(*s.val, batch, replicas)
     x_test, y_test = _trim(s.x_test, s.y_test, batch, replicas)
     (x_train, y_train, x_val, y_val, x_test, y_test), feed = _process_share(
-        [x_train, y_train, x_val, y_val, x_test, y_test], batch)
+        strategy, [x_train, y_train, x_val, y_val, x_test, y_test], batch)
     steps = -(-len(x_train) // batch)
     schedule = keras.optimizers.schedules.CosineDecay(
         kzoo.defaults.LEARNING_RATE, decay_steps=max(1, steps * args.epochs),
@@ -129,18 +130,23 @@ def main(argv=None):
         history = model.fit(x_train, y_train, validation_data=(x_val, y_val),
                             batch_size=feed, epochs=args.epochs, verbose=args.verbose)
         test = model.evaluate(x_test, y_test, batch_size=feed, verbose=0, return_dict=True)
-        pred = model.predict(x_test, batch_size=feed, verbose=0)
+        # Keras 3.15.1's predict cannot fetch a batch sharded over other hosts'
+        # devices ("spans non-addressable devices"): several JAX processes skip it.
+        pred = model.predict(x_test, batch_size=feed, verbose=0) if feed == batch else None
     with tempfile.TemporaryDirectory() as tmp:
         path = os.path.join(tmp, "distributed.keras")
         model.save(path)
         reloaded = keras.saving.load_model(path)  # outside the scope: one device
-        diff = float(np.max(np.abs(pred - reloaded.predict(x_test, verbose=0))))
+        single = reloaded.predict(x_test, verbose=0)
+        diff = None if pred is None else float(np.max(np.abs(pred - single)))
     result = {"backend": strategy.backend, "replicas": replicas, "global_batch": batch,
               "learning_rate": lr, "final_loss": float(history.history["loss"][-1]),
               "test_accuracy": float(test["accuracy"]), "reload_max_abs_diff": diff,
+              "reloaded_accuracy": float(np.mean(np.argmax(single, -1) == y_test)),
               "seconds": time.perf_counter() - start}
     print(f"test accuracy {result['test_accuracy']:.3f} on {replicas} replicas; reloaded on "
-          f"one device: max |prediction difference| {diff:.2e}; {result['seconds']:.1f}s")
+          f"one device: accuracy {result['reloaded_accuracy']:.3f} on this process's test "
+          f"samples, max |prediction difference| {diff}; {result['seconds']:.1f}s")
     return result
 
 

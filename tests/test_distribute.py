@@ -72,7 +72,9 @@ def test_every_registered_model_trains_the_same_on_two_devices(report):
         assert record["single"], name
         for key, curve in record["single"].items():
             multi = record["multi"][key]
-            if not np.allclose(multi, curve, rtol=RTOL[BACKEND], atol=1e-6):
+            # A rate over n samples moves in steps of 1/n: one sample may flip.
+            atol = 1.01 / record["samples"] if "accuracy" in key else 1e-6
+            if not np.allclose(multi, curve, rtol=RTOL[BACKEND], atol=atol):
                 failures.append(f"{name} {key}: 1 device {curve} vs 2 devices {multi}")
         if record["reload_max_abs_diff"] > 1e-5:
             failures.append(f"{name}: reloaded predictions differ by "

@@ -177,9 +177,11 @@ def data_parallel(devices=None):
     module = _engine_module(backend)
     if backend == "torch":
         module.make(devices)
+    if backend == "tensorflow" and module.cluster_size() > 1:
+        # Before anything lists devices: collective ops are configured at start-up.
+        engine = module.make_multi_worker(devices)
+        chosen = [devices_module.canonical(d) for d in engine.extended.worker_devices]
+        return DataParallelStrategy(backend, chosen, engine)
     chosen = devices_module.resolve(devices, devices_module.available(backend))
-    if backend == "tensorflow":
-        engine = module.make(chosen, explicit_devices=devices is not None)
-    else:
-        engine = module.make(chosen)
+    engine = module.make(chosen)
     return DataParallelStrategy(backend, chosen, engine)

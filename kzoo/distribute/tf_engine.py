@@ -26,17 +26,22 @@ def cluster_size():
                          f"({error}). Received: TF_CONFIG={raw!r}") from error
 
 
-def make(names, *, explicit_devices=False):
-    """``MultiWorkerMirroredStrategy`` for a multi-task ``TF_CONFIG``, else ``MirroredStrategy``."""
+def make_multi_worker(devices=None):
+    """``MultiWorkerMirroredStrategy`` from ``TF_CONFIG``; call it before TF lists devices."""
     import tensorflow as tf
 
-    if cluster_size() > 1:
-        if explicit_devices:
-            raise ValueError(
-                "devices cannot be chosen with a multi-worker TF_CONFIG: "
-                "tf.distribute.MultiWorkerMirroredStrategy uses every local GPU (else the "
-                f"CPU) of each worker. Received: devices={names!r}")
-        return tf.distribute.MultiWorkerMirroredStrategy()
+    if devices is not None:
+        raise ValueError(
+            "devices cannot be chosen with a multi-worker TF_CONFIG: "
+            "tf.distribute.MultiWorkerMirroredStrategy uses every local GPU (else the "
+            f"CPU) of each worker. Received: devices={devices!r}")
+    return tf.distribute.MultiWorkerMirroredStrategy()
+
+
+def make(names):
+    """``MirroredStrategy`` over the local device names ``["gpu:0", ...]``."""
+    import tensorflow as tf
+
     # CPU devices have no NCCL; TF would use collective ops, whose instance keys
     # clash between two strategies in one process ("Shape mismatch in the
     # collective instance"). Reducing on one device avoids them.
