@@ -20,6 +20,9 @@ Several hosts (same script in every process, see ``--help`` and the README):
       JAX:  add --coordinator HOST:PORT --num-processes N --process-id I
       TF:   export TF_CONFIG='{"cluster": {"worker": ["h0:12345", "h1:12345"]},
                                "task": {"type": "worker", "index": I}}'
+            (Keras 3.15.1's fit fails under MultiWorkerMirroredStrategy with "Attempt to
+            convert a value (PerReplica...) to a Tensor": keras-team/keras#20585, open;
+            reproduced here with two workers on 127.0.0.1.)
 """
 
 import argparse

@@ -6,11 +6,15 @@ replica's loss by the number of replicas). Several hosts: when ``TF_CONFIG``
 describes a cluster of more than one task, ``MultiWorkerMirroredStrategy``
 (collective ops over gRPC) is used instead; it takes no device list (each
 worker uses its local GPUs, else its CPU). Both must be created before the
-model, and the model built inside ``strategy.scope()``.
+model, and the model built inside ``strategy.scope()``. Measured with two
+workers on 127.0.0.1: the cluster forms, but Keras 3.15.1's ``fit`` then
+fails with "Attempt to convert a value (PerReplica...) to a Tensor" (NumPy
+or ``tf.data`` input alike; keras-team/keras#20585, open), so a warning says so.
 """
 
 import json
 import os
+import warnings
 
 
 def cluster_size():
@@ -35,6 +39,11 @@ def make_multi_worker(devices=None):
             "devices cannot be chosen with a multi-worker TF_CONFIG: "
             "tf.distribute.MultiWorkerMirroredStrategy uses every local GPU (else the "
             f"CPU) of each worker. Received: devices={devices!r}")
+    warnings.warn(
+        "Keras 3.15.1's model.fit fails under tf.distribute.MultiWorkerMirroredStrategy "
+        "(\"Attempt to convert a value (PerReplica...) to a Tensor\", keras-team/keras#20585, "
+        "reproduced by kzoo with two workers on 127.0.0.1); for several hosts use "
+        "KERAS_BACKEND=jax with keras.distribution.initialize().", stacklevel=3)
     return tf.distribute.MultiWorkerMirroredStrategy()
 
 

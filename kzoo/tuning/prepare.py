@@ -267,9 +267,9 @@ def prepare_search(model, x, y=None, *, validation_data=None, validation_split=N
     distribute_search.check_search(distribution, hm, plan=plan, fixed=fixed, x=x,
                                    validation_data=validation_data,
                                    validation_split=validation_split)
-    hm = distribute_search.in_scope(hm, distribution)  # each trial builds and fits in it
     name, direction = _probe_objective(hm, x, y, validation_data, objective, task,
                                        jit_compile)
+    hm = distribute_search.in_scope(hm, distribution)  # each trial builds and fits in it
     fit_kwargs = {"epochs": epochs, "callbacks": _trial_callbacks(callbacks)}
     if validation_data is not None:
         fit_kwargs["validation_data"] = validation_data
