@@ -185,7 +185,7 @@ def check_errors(strategy, directory):
     cases = {
         "odd_batch": lambda: strategy.check_fit(33, 66),
         "uneven_last_batch": lambda: strategy.check_fit(16, 97),
-        "uneven_validation": lambda: strategy.check_fit(16, 96, validation_split=0.3),
+        "uneven_validation": lambda: strategy.check_fit(16, 96, validation_split=0.29),
         "devices_0": lambda: data_parallel(devices=0),
         "unknown_device": lambda: data_parallel(devices=["gpu:9"]),
         "too_many_devices": lambda: data_parallel(devices=REPLICAS + 1),

@@ -100,7 +100,7 @@ def test_bad_configurations_raise_before_training(report):
     expected = {
         "odd_batch": "batch_size must be divisible by the 2 replicas",
         "uneven_last_batch": "last batch of 97 samples in batches of 16 holds 1",
-        "uneven_validation": "last batch of 29 samples",
+        "uneven_validation": "last batch of 27 samples",
         "devices_0": "devices must be an integer >= 1. Received: devices=0",
         "unknown_device": "Unknown device name(s) ['gpu:9']",
         "too_many_devices": "devices must be <= 2",
