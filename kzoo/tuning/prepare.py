@@ -17,6 +17,7 @@ from typing import Any
 import numpy as np
 
 from kzoo import checks, defaults
+from kzoo.distribute import search as distribute_search
 from kzoo.tuning import distributed, objectives, tuners, xla
 from kzoo.tuning import hypermodel as hypermodel_module
 
@@ -48,6 +49,7 @@ class SearchSetup:
     jit_compile: Any
     fixed: dict
     verbose: int
+    distribution: Any = None
 
     @property
     def project_dir(self):
@@ -240,7 +242,8 @@ def prepare_search(model, x, y=None, *, validation_data=None, validation_split=N
                    fixed=None, tuner="random", max_trials=10, objective=None,
                    directory="runs/tuning", project_name=None, executions_per_trial=1,
                    epochs=defaults.EPOCHS, callbacks=None, jit_compile="auto",
-                   overwrite=False, seed=defaults.SEED, verbose=1) -> SearchSetup:
+                   overwrite=False, seed=defaults.SEED, verbose=1,
+                   distribution=None) -> SearchSetup:
     """Checks everything about a search and returns it as a :class:`SearchSetup`.
 
     Takes the arguments of :func:`kzoo.tune` (which documents them); runs no
@@ -261,8 +264,12 @@ def prepare_search(model, x, y=None, *, validation_data=None, validation_split=N
         validation_data = (xv, yv, *validation_data[2:])
     hm = hypermodel_module.hypermodel_for(model, fixed, jit_compile=jit_compile,
                                           verbose=2 if verbose == 2 else 0)
+    distribute_search.check_search(distribution, hm, plan=plan, fixed=fixed, x=x,
+                                   validation_data=validation_data,
+                                   validation_split=validation_split)
     name, direction = _probe_objective(hm, x, y, validation_data, objective, task,
                                        jit_compile)
+    hm = distribute_search.in_scope(hm, distribution)  # each trial builds and fits in it
     fit_kwargs = {"epochs": epochs, "callbacks": _trial_callbacks(callbacks)}
     if validation_data is not None:
         fit_kwargs["validation_data"] = validation_data
@@ -278,7 +285,7 @@ def prepare_search(model, x, y=None, *, validation_data=None, validation_split=N
         overwrite=distributed.may_overwrite(role, overwrite),
         fingerprint=_fingerprint(model, plan, tuner, (name, direction), fixed), x=x, y=y,
         fit_kwargs=fit_kwargs, role=role, jit_compile=jit_compile, fixed=fixed,
-        verbose=verbose)
+        verbose=verbose, distribution=distribution)
     if role != "worker":
         _check_project(setup.project_dir, setup.fingerprint, setup.overwrite)
     return setup

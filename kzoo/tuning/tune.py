@@ -71,7 +71,7 @@ def run_search(setup: SearchSetup) -> TuneResult:
 def tune(model, x, y=None, *, validation_data=None, validation_split=None, fixed=None,
          tuner="random", max_trials=10, objective=None, directory="runs/tuning",
          project_name=None, executions_per_trial=1, epochs=defaults.EPOCHS, callbacks=None,
-         jit_compile="auto", overwrite=False, seed=defaults.SEED, verbose=1):
+         jit_compile="auto", overwrite=False, seed=defaults.SEED, verbose=1, distribution=None):
     """Searches a model's hyperparameters with KerasTuner (guide: Phase 5, Fine-Tuning).
 
     Everything that can be checked is checked before the first trial (see
@@ -111,6 +111,9 @@ def tune(model, x, y=None, *, validation_data=None, validation_split=None, fixed
         overwrite: bool. Delete an existing project and start over. Defaults to False.
         seed: int or None. Seeds the oracle and each trial's weights. Defaults to 1337.
         verbose: int. 0 silent, 1 a report per trial, 2 also one line per epoch.
+        distribution: ``kzoo.distribute.DataParallelStrategy`` or None. Each
+            trial builds and fits its model in its ``scope()``; every batch size
+            the search may try is checked against the replicas first.
 
     Returns:
         A :class:`kzoo.tuning.TuneResult`: ``best_model``, ``best_hyperparameters``,
@@ -130,7 +133,8 @@ def tune(model, x, y=None, *, validation_data=None, validation_split=None, fixed
         fixed=fixed, tuner=tuner, max_trials=max_trials, objective=objective,
         directory=directory, project_name=project_name,
         executions_per_trial=executions_per_trial, epochs=epochs, callbacks=callbacks,
-        jit_compile=jit_compile, overwrite=overwrite, seed=seed, verbose=verbose))
+        jit_compile=jit_compile, overwrite=overwrite, seed=seed, verbose=verbose,
+        distribution=distribution))
 
 
 def _result(kt_tuner, model, plan, objective, project_dir, role, jit_compile, fixed):
