@@ -20,6 +20,7 @@ from kzoo import (  # noqa: F401  # noqa: F401
     checks,
     data,
     defaults,
+    distribute,
     docstrings,
     evaluation,
     heads,
@@ -40,10 +41,10 @@ from kzoo.tuning import tune  # noqa: F401
 __version__ = "0.1.0"
 
 _TOOLS = [
-    "anomaly_scores", "callbacks", "create_model", "data", "defaults", "docstrings",
-    "evaluate", "evaluation", "greedy_decode", "heads", "layers", "list_models", "lr_find",
-    "model_info", "models", "register_model", "registry", "schedules", "tasks", "tune",
-    "tuning",
+    "anomaly_scores", "callbacks", "create_model", "data", "defaults", "distribute",
+    "docstrings", "evaluate", "evaluation", "greedy_decode", "heads", "layers", "list_models",
+    "lr_find", "model_info", "models", "register_model", "registry", "schedules", "tasks",
+    "tune", "tuning",
 ]
 
 globals().update({name: model_info(name).factory for name in list_models()})
