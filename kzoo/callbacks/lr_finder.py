@@ -69,10 +69,7 @@ class LRFinderResult:
         ax.set_xscale("log")
         ax.set_xlabel("learning rate")
         ax.set_ylabel("training loss")
-        finite = self.smoothed_losses[np.isfinite(self.smoothed_losses)]
-        if finite.size:
-            low, high = finite.min(), finite[0]
-            ax.set_ylim(low - 0.1 * abs(high - low), high + 0.5 * abs(high - low) + 1e-12)
+        ax.set_ylim(*_y_limits(self.smoothed_losses))
         ax.legend()
         ax.set_title("Learning-rate range test")
         return fig
@@ -101,6 +98,21 @@ class LRFinderResult:
         return path
 
 
+def _y_limits(smoothed):
+    """Y-limits that show every finite smoothed loss, with a margin.
+
+    A trained model's loss only rises along the test (its first smoothed
+    value is the lowest), so the limits come from the whole finite range, not
+    from the first point.
+    """
+    finite = smoothed[np.isfinite(smoothed)]
+    if not finite.size:
+        return 0.0, 1.0
+    low, high = float(finite.min()), float(finite.max())
+    margin = 0.05 * (high - low) or 0.05 * abs(low) or 0.05
+    return low - margin, high + margin
+
+
 def _centered(losses):
     """A centered moving average: smooths like the EMA but without its lag."""
     width = max(3, (len(losses) // 20) | 1)
@@ -121,7 +133,12 @@ def _suggest(lrs, losses, method):
     else:
         steepest_lr = min_loss_lr / 10
     suggestion = steepest_lr if method == "steepest" else min_loss_lr / 10
-    return suggestion, min_loss_lr, steepest_lr
+    # A model already trained has its lowest loss at the very first (smallest)
+    # rates: a tenth of that would lie below the range tried. Suggest only rates
+    # that were tried.
+    low, high = float(lrs[0]), float(lrs[-1])
+    clip = lambda lr: min(max(lr, low), high)  # noqa: E731
+    return clip(suggestion), min_loss_lr, clip(steepest_lr)
 
 
 def _snapshot(variables):
@@ -204,7 +221,9 @@ def lr_find(model, x, y, *, min_lr=1e-7, max_lr=1.0, steps=100, batch_size=32,
     smoothed by a centered moving average (no lag, unlike the EMA): either
     the rate at which it falls fastest against ``log(lr)`` (``"steepest"``,
     searched between the first tenth of the run and the minimum) or a tenth
-    of the rate at its minimum (``"min/10"``); both are in the result.
+    of the rate at its minimum (``"min/10"``); both are in the result. The
+    suggestion is always one of the rates tried: when the loss is lowest at
+    the start (a model that is already trained), it is the smallest rate.
 
     Args:
         model: keras.Model. A compiled model with a float learning rate (not a
