@@ -8,20 +8,24 @@ on a model that was never called ("The model provided has never called"), so
 
 Checked with keras 3.15.1, TensorFlow 2.21, JAX 0.10, torch 2.13 (CPU):
 
-| format           | tensorflow | jax | torch |
-|------------------|------------|-----|-------|
-| ``tf_saved_model`` | yes      | yes (jax2tf) | no: ``torch.export`` rejects the ``dynamic_shapes`` Keras builds |
-| ``onnx``         | yes (tf2onnx)¹ | needs ``jax2onnx`` (pulls flax, equinox) | yes (torch.onnx + onnxscript) |
-| ``litert``       | yes        | no: Keras supports TensorFlow and PyTorch only | needs ``litert-torch`` |
-| ``torch``        | no         | no  | yes (``torch.export`` ExportedProgram) |
+| format           | tensorflow     | jax           | torch             |
+|------------------|----------------|---------------|-------------------|
+| ``tf_saved_model`` | yes          | yes (jax2tf)  | no (a)            |
+| ``onnx``         | yes (tf2onnx) (b) | needs jax2onnx (c) | yes (onnxscript) |
+| ``litert``       | yes            | no (d)        | needs litert-torch |
+| ``torch``        | no             | no            | yes (ExportedProgram) (e) |
 
-¹ ``transformer_classifier``: tf2onnx writes its GELU as an ``Erfc`` node that
+(a) ``torch.export`` rejects the ``dynamic_shapes`` Keras 3.15 builds.
+(c) jax2onnx pulls flax and equinox. (d) Keras' LiteRT export supports the
+TensorFlow and PyTorch backends only.
+
+(b) ``transformer_classifier``: tf2onnx writes its GELU as an ``Erfc`` node that
 onnxruntime rejects as an invalid graph; MLP, CNN and recurrent models convert.
 A ``keras.layers.Normalization`` (``with_preprocessing``) makes tf2onnx turn
 the layer's mean and variance into graph inputs nobody feeds: ``export``
 refuses it on TensorFlow (export from PyTorch, or a SavedModel).
 
-``format="torch"``: Keras 3.15 exports the ``ExportedProgram`` with a static
+(e) ``format="torch"``: Keras 3.15 exports the ``ExportedProgram`` with a static
 batch of 1 (``Guard failed: args_0.size()[0] == 1`` for larger batches):
 feed one sample per call, or pass ``dynamic_shapes`` through ``**kwargs``.
 """

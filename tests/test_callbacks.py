@@ -37,13 +37,13 @@ def test_every_number_can_be_overridden(tmp_path):
                             checkpoint=tmp_path / "best.keras", csv_log=tmp_path / "log.csv",
                             backup_dir=tmp_path / "backup", terminate_on_nan=False)
     found = _by_type(callbacks)
-    assert list(found) == ["EarlyStopping", "ScheduleAwareReduceLROnPlateau", "AtomicModelCheckpoint",
-                           "CSVLogger", "BackupAndRestore"]
+    assert list(found) == ["EarlyStopping", "ScheduleAwareReduceLROnPlateau",
+                           "AtomicModelCheckpoint", "CSVLogger", "BackupAndRestore"]
     assert (found["EarlyStopping"].patience, found["EarlyStopping"].restore_best_weights) == (
         3, False)
     assert found["EarlyStopping"].monitor == "val_accuracy"
-    assert (found["ScheduleAwareReduceLROnPlateau"].factor, found["ScheduleAwareReduceLROnPlateau"].patience,
-            found["ScheduleAwareReduceLROnPlateau"].min_lr) == (0.2, 2, 1e-5)
+    reduce = found["ScheduleAwareReduceLROnPlateau"]
+    assert (reduce.factor, reduce.patience, reduce.min_lr) == (0.2, 2, 1e-5)
     checkpoint = found["AtomicModelCheckpoint"]
     assert checkpoint.save_best_only and checkpoint.monitor == "val_accuracy"
     assert "ScheduleAwareReduceLROnPlateau" not in _by_type(recommended(reduce_lr=False))

@@ -120,8 +120,6 @@ def test_per_class_table_names_its_averaging_and_figures_come_from_sklearn_displ
     import matplotlib.pyplot as plt
     from sklearn import metrics as skm
 
-    from kzoo.evaluation import plots
-
     rng = np.random.default_rng(1)
     probs, y = _multiclass_scores(rng, n=90)
     report = kzoo.evaluate(_identity(3, "sparse_categorical_crossentropy"), probs, y,

@@ -72,7 +72,8 @@ def test_the_quickstart_model_predicts_raw_digits_in_a_fresh_process(load_recipe
     path = tmp_path / "mlp_classifier.keras"
     env = {**os.environ, "PYTHONPATH": os.pathsep.join(
         [os.path.dirname(os.path.dirname(kzoo.__file__)), os.environ.get("PYTHONPATH", "")])}
-    out = subprocess.run([sys.executable, "-c", _SCORE_RAW_DIGITS, str(path), str(kzoo.defaults.SEED)],
+    command = [sys.executable, "-c", _SCORE_RAW_DIGITS, str(path), str(kzoo.defaults.SEED)]
+    out = subprocess.run(command,
                          capture_output=True, text=True, env=env, timeout=300, check=True)
     accuracy = float(out.stdout.split("ACCURACY")[-1])
     assert accuracy > 0.8  # chance is 0.1
