@@ -114,9 +114,10 @@ def recommended(*, monitor="val_loss", patience=defaults.EARLY_STOPPING_PATIENCE
     :class:`ScheduleAwareReduceLROnPlateau`, so that with a learning-rate
     schedule it leaves the rate to the schedule instead of raising), an
     atomic ``ModelCheckpoint`` of the best model when ``checkpoint`` is a
-    path, ``TerminateOnNaN``, a ``CSVLogger`` when ``csv_log`` is a path, and ``BackupAndRestore`` when
-    ``backup_dir`` is given (an interrupted ``fit`` called again with the same
-    callbacks resumes at the epoch it reached).
+    path, ``TerminateOnNaN``, a ``CSVLogger`` when ``csv_log`` is a path,
+    and ``BackupAndRestore`` when ``backup_dir`` is given (an interrupted
+    ``fit`` called again with the same callbacks resumes at the epoch it
+    reached).
 
     Args:
         monitor: str. Quantity watched by early stopping, the learning-rate
