@@ -159,7 +159,7 @@ def test_lr_find_suggests_a_tried_rate_and_draws_every_smoothed_loss(digits, tra
     model = kzoo.mlp_classifier(num_classes=10, input_shape=(64,), hidden_units=(32,),
                                 dropout=0.0, learning_rate=1e-2)
     if trained:  # its loss is lowest at the smallest rates and only rises after
-        model.fit(x, y, epochs=15, batch_size=64, verbose=0)
+        model.fit(x, y, epochs=6, batch_size=128, verbose=0)
     for method in ("steepest", "min/10"):
         result = kzoo.lr_find(model, x, y, min_lr=1e-7, max_lr=10.0, steps=40, seed=0,
                               suggestion=method)
