@@ -60,6 +60,8 @@ def roc_figure(y_true, scores, class_names):
                                          name=str(name), ax=ax,
                                          plot_chance_level=k == len(drawn) - 1)
     title = "ROC curve" if scores.shape[1] == 2 else "ROC curves (one vs rest)"
+    ax.set_xlabel("false positive rate")  # the display's "(Positive label: 1)" misleads
+    ax.set_ylabel("true positive rate")   # for one-vs-rest curves
     ax.set_title(title)
     ax.legend(fontsize=7)
     return fig
