@@ -28,10 +28,10 @@ TINY = {"hidden_units": (16,), "dropout": 0.0, "learning_rate": 0.01, "epochs": 
 # time only (each fit builds and traces a model; the full check_estimator
 # takes minutes per backend): the checks that retrain many times (dtype
 # sweeps, check_fit_idempotent, check_classifiers_train, ...). Run in full
-# with 3 epochs, they pass except two float32 ones on the Regressor:
+# (5 epochs), they pass except two float32 ones on the Regressor:
 # check_methods_sample_order_invariance / check_methods_subset_invariance
 # (predictions differ in the 7th digit with the batch's composition) and
-# check_regressors_train (3 epochs are too few for its R² bar).
+# check_regressors_train (5 epochs are too few for its R² bar).
 CHECKS = {
     "check_estimator_cloneable", "check_estimator_repr", "check_parameters_default_constructible",
     "check_get_params_invariance", "check_set_params", "check_estimators_unfitted",
