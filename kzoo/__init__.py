@@ -15,7 +15,7 @@ module, is reachable as ``kzoo.<name>`` too).
 KerasTuner and matplotlib are imported by the functions that need them.
 """
 
-from kzoo import (  # noqa: F401  # noqa: F401
+from kzoo import (  # noqa: F401
     callbacks,
     checks,
     data,
@@ -47,16 +47,24 @@ _TOOLS = [
     "tune", "tuning",
 ]
 
+#: Submodules imported on first use: they pin or import more than ``import kzoo`` should.
+_LAZY = ("export", "sklearn")
+
+
 globals().update({name: model_info(name).factory for name in list_models()})
-__all__ = sorted({*_TOOLS, *list_models()})
+__all__ = sorted({*_TOOLS, *_LAZY, *list_models()})
 
 
 def __getattr__(name):
-    """``kzoo.<name>`` for a model registered after ``import kzoo``."""
+    """``kzoo.<name>`` for a model registered after ``import kzoo``, and the lazy submodules."""
+    if name in _LAZY:
+        import importlib
+
+        return importlib.import_module(f"kzoo.{name}")
     if name in registry.registered():
         return model_info(name).factory
     raise AttributeError(f"module 'kzoo' has no attribute {name!r}")
 
 
 def __dir__():
-    return sorted({*globals(), *registry.registered()})
+    return sorted({*globals(), *_LAZY, *registry.registered()})

@@ -30,10 +30,13 @@ DATASETS = ("digits", "mnist", "fashion_mnist", "cifar10")
 
 
 def load(name, limit=None, seed=defaults.SEED):
-    """Returns ``(x, y)``: float32 images in [0, 1] with a channel axis, int32 labels."""
+    """Returns ``(x, y)``: float32 images with a channel axis, int32 labels.
+
+    The bundled digits stay raw (pixels 0..16: the model rescales them itself,
+    so the saved model takes raw digits); the downloaded sets come in [0, 1].
+    """
     if name == "digits":
         x, y = data.load_digits(as_images=True)
-        x = x / 16.0
     else:
         # keras.datasets through kzoo.data: downloaded once, a clear error offline.
         (x_train, y_train), (x_test, y_test) = getattr(data, f"load_{name}")()
@@ -67,6 +70,9 @@ def main(argv=None):
 
     factory = kzoo.cnn_classifier if args.model == "cnn" else kzoo.resnet_classifier
     model = factory(num_classes=num_classes, input_shape=x.shape[1:])
+    if args.dataset == "digits":  # pixels 0..16 -> [0, 1] inside the saved model
+        model = data.scaling.with_preprocessing(
+            model, keras.layers.Rescaling(1.0 / 16.0, name="rescale"))
     print(f"{model.name}: {model.count_params():,} parameters")
 
     callbacks = kzoo.callbacks.recommended()  # early stopping 15, ReduceLROnPlateau, NaN stop

@@ -114,3 +114,42 @@ def test_evaluate_validates_inputs():
         kzoo.evaluate(model, probs, np.array([0, 1, 2, 0]), task="ranking")
     with pytest.raises(ValueError, match="class_names"):
         kzoo.evaluate(model, probs, np.array([0, 1, 2, 0]), class_names=["a"])
+
+
+def test_per_class_table_names_its_averaging_and_figures_come_from_sklearn_displays():
+    import matplotlib.pyplot as plt
+    from sklearn import metrics as skm
+
+    rng = np.random.default_rng(1)
+    probs, y = _multiclass_scores(rng, n=90)
+    report = kzoo.evaluate(_identity(3, "sparse_categorical_crossentropy"), probs, y,
+                           class_names=["a", "b", "c"],
+                           history={"loss": [1.0, 0.8, 0.7], "val_loss": [1.1, 0.9, 0.8]})
+    expected = skm.classification_report(y, probs.argmax(1), output_dict=True,
+                                         target_names=["a", "b", "c"])
+    assert report.average == "macro" and list(report.per_class) == ["a", "b", "c"]
+    for name, row in report.per_class.items():
+        assert row["precision"] == pytest.approx(expected[name]["precision"])
+        assert row["f1"] == pytest.approx(expected[name]["f1-score"])
+        assert row["support"] == expected[name]["support"]
+    text = str(report)
+    assert "macro average (unweighted mean over the 3 classes)" in text
+    assert "precision  recall      f1  support" in text
+    assert "| class | precision | recall | f1 | support |" in report.to_markdown()
+    figures = dict(report.plot())
+    assert list(figures) == ["loss", "confusion_matrix", "roc"]
+    ticks = figures["loss"].axes[0].get_xticks()
+    visible = ticks[(ticks >= 1) & (ticks <= 3)]
+    assert len(visible) and np.allclose(visible, np.round(visible))  # whole epochs only
+    texts = [t.get_text() for t in figures["confusion_matrix"].axes[0].texts]
+    assert sorted(map(int, texts)) == sorted(report.confusion_matrix.ravel().tolist())
+    labels = [t.get_text() for t in figures["roc"].axes[0].get_legend().get_texts()]
+    assert any("AUC" in t for t in labels) and len(labels) == 4  # 3 classes + chance
+    binary = kzoo.evaluate(_identity(1, "binary_crossentropy"),
+                           rng.uniform(size=(40, 1)).astype("float32"), np.arange(40) % 2)
+    assert binary.average == "binary" and "positive class" in str(binary)
+    regression = kzoo.evaluate(_identity(1, "mse"), rng.normal(size=(30, 1)),
+                               rng.normal(size=30))
+    (name, fig), = regression.plot()
+    assert name == "residuals" and len(fig.axes) == 2
+    plt.close("all")

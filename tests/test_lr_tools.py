@@ -148,3 +148,38 @@ def test_models_train_with_each_schedule_and_reload(make, digits, tmp_path):
 def test_schedules_validate_arguments(make, name):
     with pytest.raises(ValueError, match=name):
         make()
+
+
+@pytest.mark.parametrize("trained", [False, True], ids=["fresh", "trained"])
+def test_lr_find_suggests_a_tried_rate_and_draws_every_smoothed_loss(digits, trained):
+    import matplotlib.pyplot as plt
+
+    x, y = digits
+    keras.utils.set_random_seed(0)
+    model = kzoo.mlp_classifier(num_classes=10, input_shape=(64,), hidden_units=(32,),
+                                dropout=0.0, learning_rate=1e-2)
+    if trained:  # its loss is lowest at the smallest rates and only rises after
+        model.fit(x, y, epochs=6, batch_size=128, verbose=0)
+    for method in ("steepest", "min/10"):
+        result = kzoo.lr_find(model, x, y, min_lr=1e-7, max_lr=10.0, steps=40, seed=0,
+                              suggestion=method)
+        lrs = result.learning_rates
+        assert lrs[0] <= result.suggestion <= lrs[-1], result
+        assert lrs[0] <= result.steepest_lr <= lrs[-1], result
+    if result.min_loss_lr / 10 < lrs[0]:
+        assert result.suggestion == lrs[0]
+    fig = result.plot()
+    low, high = fig.axes[0].get_ylim()
+    finite = result.smoothed_losses[np.isfinite(result.smoothed_losses)]
+    assert high > low and low <= finite.min() and finite.max() <= high
+    plt.close(fig)
+
+
+def test_a_loss_that_only_rises_suggests_the_smallest_rate_tried():
+    from kzoo.callbacks.lr_finder import _suggest
+
+    lrs = np.geomspace(1e-7, 1.0, 50)
+    rising = 0.05 + np.log(lrs / lrs[0]) ** 2 / 100  # a trained model: lowest at the start
+    for method in ("steepest", "min/10"):
+        suggestion, min_loss_lr, steepest = _suggest(lrs, rising, method)
+        assert suggestion == lrs[0] and steepest == lrs[0] and min_loss_lr == lrs[0]

@@ -1,4 +1,5 @@
-"""Every walkthrough in notebooks/ runs top to bottom on the current backend."""
+"""Every walkthrough in notebooks/ runs top to bottom on the current backend, draws its
+figures, and is stored executed (``notebooks/execute.py``) with them visible."""
 
 import os
 import pathlib
@@ -7,18 +8,52 @@ import pytest
 
 NOTEBOOKS = sorted((pathlib.Path(__file__).parent.parent / "notebooks").glob("*.ipynb"))
 
+#: A code cell containing one of these draws a figure and must output an image.
+FIGURE_CALLS = ("plt.show(", ".plot(", "report.plot")
+
+
+def _code_cells(nb):
+    return [(i, cell) for i, cell in enumerate(nb.cells) if cell.cell_type == "code"]
+
+
+def _images(cell):
+    return [o for o in cell.get("outputs", []) if "image/png" in o.get("data", {})]
+
+
+def _figure_cells_without_image(nb):
+    return [i for i, cell in _code_cells(nb)
+            if any(call in cell.source for call in FIGURE_CALLS) and not _images(cell)]
+
 
 @pytest.mark.notebook
 @pytest.mark.parametrize("path", NOTEBOOKS, ids=lambda p: p.name)
-def test_notebook_runs(path, tmp_path):
+def test_notebook_runs_and_draws_its_figures(path, tmp_path):
     nbformat = pytest.importorskip("nbformat")
     nbclient = pytest.importorskip("nbclient")
     nb = nbformat.read(path, as_version=4)
-    # The kernel inherits KERAS_BACKEND; plots go to a non-interactive backend.
+    # The kernel inherits KERAS_BACKEND; %matplotlib inline in the notebook turns
+    # figures into image/png outputs whatever MPLBACKEND says.
     os.environ.setdefault("MPLBACKEND", "Agg")
     client = nbclient.NotebookClient(nb, timeout=900, kernel_name="python3",
                                      resources={"metadata": {"path": str(tmp_path)}})
     client.execute()
-    errors = [o for cell in nb.cells if cell.cell_type == "code"
+    errors = [o for _, cell in _code_cells(nb)
               for o in cell.get("outputs", []) if o.get("output_type") == "error"]
     assert not errors
+    missing = _figure_cells_without_image(nb)
+    assert not missing, (f"{path.name}: code cell(s) {missing} draw a figure but output no "
+                         "image/png (use %matplotlib inline, not matplotlib.use('Agg'))")
+
+
+@pytest.mark.parametrize("path", NOTEBOOKS, ids=lambda p: p.name)
+def test_stored_notebook_shows_its_outputs_and_figures(path):
+    nbformat = pytest.importorskip("nbformat")
+    nb = nbformat.read(path, as_version=4)
+    cells = _code_cells(nb)
+    assert all(cell.get("execution_count") for _, cell in cells if cell.source.strip()), (
+        f"{path.name} is stored unexecuted: run python notebooks/execute.py")
+    assert any(_images(cell) for _, cell in cells), f"{path.name} stores no figure"
+    missing = _figure_cells_without_image(nb)
+    assert not missing, f"{path.name}: stored figure cell(s) {missing} have no image"
+    source = "".join(cell.source for _, cell in cells)
+    assert 'matplotlib.use("Agg")' not in source, f"{path.name}: figures would not show"

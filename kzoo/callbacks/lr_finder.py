@@ -7,6 +7,7 @@ exactly as it was: weights and optimizer state (its step counter, moments and
 learning rate) are restored bit for bit.
 """
 
+import contextlib
 import dataclasses
 import math
 
@@ -69,10 +70,7 @@ class LRFinderResult:
         ax.set_xscale("log")
         ax.set_xlabel("learning rate")
         ax.set_ylabel("training loss")
-        finite = self.smoothed_losses[np.isfinite(self.smoothed_losses)]
-        if finite.size:
-            low, high = finite.min(), finite[0]
-            ax.set_ylim(low - 0.1 * abs(high - low), high + 0.5 * abs(high - low) + 1e-12)
+        ax.set_ylim(*_y_limits(self.smoothed_losses))
         ax.legend()
         ax.set_title("Learning-rate range test")
         return fig
@@ -101,6 +99,21 @@ class LRFinderResult:
         return path
 
 
+def _y_limits(smoothed):
+    """Y-limits that show every finite smoothed loss, with a margin.
+
+    A trained model's loss only rises along the test (its first smoothed
+    value is the lowest), so the limits come from the whole finite range, not
+    from the first point.
+    """
+    finite = smoothed[np.isfinite(smoothed)]
+    if not finite.size:
+        return 0.0, 1.0
+    low, high = float(finite.min()), float(finite.max())
+    margin = 0.05 * (high - low) or 0.05 * abs(low) or 0.05
+    return low - margin, high + margin
+
+
 def _centered(losses):
     """A centered moving average: smooths like the EMA but without its lag."""
     width = max(3, (len(losses) // 20) | 1)
@@ -121,7 +134,12 @@ def _suggest(lrs, losses, method):
     else:
         steepest_lr = min_loss_lr / 10
     suggestion = steepest_lr if method == "steepest" else min_loss_lr / 10
-    return suggestion, min_loss_lr, steepest_lr
+    # A model already trained has its lowest loss at the very first (smallest)
+    # rates: a tenth of that would lie below the range tried. Suggest only rates
+    # that were tried.
+    low, high = float(lrs[0]), float(lrs[-1])
+    clip = lambda lr: min(max(lr, low), high)  # noqa: E731
+    return clip(suggestion), min_loss_lr, clip(steepest_lr)
 
 
 def _snapshot(variables):
@@ -157,6 +175,18 @@ def _check_args(model, *, min_lr, max_lr, steps, batch_size, smoothing, divergen
                          "a schedule. Received: learning_rate="
                          f"{type(optimizer._learning_rate).__name__}; compile with a float "
                          "and pass the schedule once the rate is chosen")
+
+
+@contextlib.contextmanager
+def _restored(model):
+    """Puts the model's weights, optimizer state and metrics back as they were on exit."""
+    groups = (model.variables, model.optimizer.variables, model.metrics_variables)
+    states = [_snapshot(variables) for variables in groups]
+    try:
+        yield
+    finally:
+        for variables, state in zip(groups, states):
+            _restore(variables, state)
 
 
 def _range_test(model, x, y, lrs, *, batch_size, smoothing, divergence_factor, seed,
@@ -204,7 +234,9 @@ def lr_find(model, x, y, *, min_lr=1e-7, max_lr=1.0, steps=100, batch_size=32,
     smoothed by a centered moving average (no lag, unlike the EMA): either
     the rate at which it falls fastest against ``log(lr)`` (``"steepest"``,
     searched between the first tenth of the run and the minimum) or a tenth
-    of the rate at its minimum (``"min/10"``); both are in the result.
+    of the rate at its minimum (``"min/10"``); both are in the result. The
+    suggestion is always one of the rates tried: when the loss is lowest at
+    the start (a model that is already trained), it is the smallest rate.
 
     Args:
         model: keras.Model. A compiled model with a float learning rate (not a
@@ -241,25 +273,20 @@ def lr_find(model, x, y, *, min_lr=1e-7, max_lr=1.0, steps=100, batch_size=32,
     optimizer = model.optimizer
     from kzoo.data.checks import check_arrays
 
+    if y is None:
+        raise ValueError("y must be the training targets (lr_find(model, x, y)). "
+                         "Received: y=None")
     x, y = check_arrays(x, y)  # finite, numeric, same length: before any step
     if not model.built:
         model.build((None,) + x.shape[1:])
     if not optimizer.built:
         optimizer.build(model.trainable_variables)
-    model_state = _snapshot(model.variables)
-    optimizer_state = _snapshot(optimizer.variables)
-    metric_state = _snapshot(model.metrics_variables)
-
     lrs = np.geomspace(min_lr, max_lr, steps)
-    try:
+    with _restored(model):
         losses, smoothed = _range_test(model, x, y, lrs, batch_size=batch_size,
                                        smoothing=smoothing,
                                        divergence_factor=divergence_factor, seed=seed,
                                        sample_weight=sample_weight)
-    finally:
-        _restore(model.variables, model_state)
-        _restore(optimizer.variables, optimizer_state)
-        _restore(model.metrics_variables, metric_state)
     lrs = lrs[:len(losses)]
     smoothed = np.asarray(smoothed, dtype="float64")
     if not np.isfinite(smoothed).any():

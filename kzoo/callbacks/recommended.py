@@ -12,12 +12,64 @@ from kzoo.callbacks.checkpoint import AtomicModelCheckpoint
 logger = logging.getLogger("kzoo.callbacks")
 
 
+def _has_schedule(optimizer):
+    rate = getattr(optimizer, "_learning_rate", None)
+    return isinstance(rate, keras.optimizers.schedules.LearningRateSchedule) or callable(rate)
+
+
+class ScheduleAwareReduceLROnPlateau(keras.callbacks.ReduceLROnPlateau):
+    """``ReduceLROnPlateau`` that leaves a learning-rate schedule in charge.
+
+    Keras' callback raises ``TypeError`` mid-training when the optimizer's
+    rate is a ``LearningRateSchedule`` (such as ``kzoo.schedules.one_cycle``):
+    a schedule's rate is not settable. ``recommended()`` builds its callbacks
+    before it sees the model, so the decision is taken at fit time: with a
+    float rate this is exactly Keras' ``ReduceLROnPlateau``; with a schedule it
+    reduces nothing, records the schedule's current rate in the logs
+    (``learning_rate``) and says once, in a warning and on the
+    ``kzoo.callbacks`` logger, that the schedule sets the rate instead.
+
+    Args: as ``keras.callbacks.ReduceLROnPlateau``.
+
+    Example:
+        >>> model = kzoo.mlp_classifier(num_classes=10, input_shape=(64,),
+        ...     learning_rate=kzoo.schedules.one_cycle(1e-2, total_steps=1000))
+        >>> model.fit(x, y, validation_split=0.15, epochs=30,
+        ...           callbacks=kzoo.callbacks.recommended())   # no TypeError
+
+    Reference:
+        Guide: Regularization > ReduceLROnPlateau; Hyperparameters > Learning Rate.
+    """
+
+    def on_train_begin(self, logs=None):
+        super().on_train_begin(logs)
+        self._scheduled = _has_schedule(self.model.optimizer)
+        if self._scheduled:
+            message = (f"ReduceLROnPlateau: the optimizer's learning rate is a schedule "
+                       f"({type(self.model.optimizer._learning_rate).__name__}), which "
+                       "sets the rate at every step; plateaus on "
+                       f"'{self.monitor}' will not reduce it (early stopping still applies).")
+            warnings.warn(message, stacklevel=2)
+            logger.warning(message)
+
+    def on_epoch_end(self, epoch, logs=None):
+        if not getattr(self, "_scheduled", False):
+            return super().on_epoch_end(epoch, logs)
+        if logs is not None:
+            logs["learning_rate"] = float(keras.ops.convert_to_numpy(
+                self.model.optimizer.learning_rate))
+        return None
+
+
 def _unvalidated(monitor):
     return monitor[len("val_"):] if monitor.startswith("val_") else monitor
 
 
 def _check_args(*, monitor, patience, reduce_lr_patience, reduce_lr_factor, min_lr, mode,
-                checkpoint, csv_log, backup_dir):
+                checkpoint, csv_log, backup_dir, flags, verbose):
+    for name, value in flags.items():
+        checks.boolean(name, value)
+    checks.one_of("verbose", verbose, (0, 1))
     if not isinstance(monitor, str) or not monitor:
         raise ValueError(f"monitor must be a non-empty metric name such as 'val_loss'. "
                          f"Received: monitor={monitor!r}")
@@ -59,7 +111,9 @@ def recommended(*, monitor="val_loss", patience=defaults.EARLY_STOPPING_PATIENCE
                 verbose=0):
     """The guide's recommended callbacks as a list for ``model.fit``.
 
-    In this order: ``EarlyStopping``, ``ReduceLROnPlateau``, an atomic
+    In this order: ``EarlyStopping``, ``ReduceLROnPlateau`` (as
+    :class:`ScheduleAwareReduceLROnPlateau`: with a learning-rate schedule it
+    leaves the rate to the schedule instead of raising), an atomic
     ``ModelCheckpoint`` of the best model, ``TerminateOnNaN``, ``CSVLogger``
     and ``BackupAndRestore`` (an interrupted ``fit`` called again with the
     same callbacks resumes at the epoch it reached).
@@ -107,13 +161,26 @@ def recommended(*, monitor="val_loss", patience=defaults.EARLY_STOPPING_PATIENCE
     """
     _check_args(monitor=monitor, patience=patience, reduce_lr_patience=reduce_lr_patience,
                 reduce_lr_factor=reduce_lr_factor, min_lr=min_lr, mode=mode,
-                checkpoint=checkpoint, csv_log=csv_log, backup_dir=backup_dir)
+                checkpoint=checkpoint, csv_log=csv_log, backup_dir=backup_dir, verbose=verbose,
+                flags={"restore_best_weights": restore_best_weights, "reduce_lr": reduce_lr,
+                       "terminate_on_nan": terminate_on_nan, "validation": validation})
     monitor = _monitored(monitor, validation)
+    return _callbacks(monitor=monitor, patience=patience,
+                      restore_best_weights=restore_best_weights, reduce_lr=reduce_lr,
+                      reduce_lr_factor=reduce_lr_factor, reduce_lr_patience=reduce_lr_patience,
+                      min_lr=min_lr, checkpoint=checkpoint, csv_log=csv_log,
+                      backup_dir=backup_dir, terminate_on_nan=terminate_on_nan, mode=mode,
+                      verbose=verbose)
+
+
+def _callbacks(*, monitor, patience, restore_best_weights, reduce_lr, reduce_lr_factor,
+               reduce_lr_patience, min_lr, checkpoint, csv_log, backup_dir, terminate_on_nan,
+               mode, verbose):
     callbacks = [keras.callbacks.EarlyStopping(
         monitor=monitor, patience=patience, restore_best_weights=restore_best_weights,
         mode=mode, verbose=verbose)]
     if reduce_lr:
-        callbacks.append(keras.callbacks.ReduceLROnPlateau(
+        callbacks.append(ScheduleAwareReduceLROnPlateau(
             monitor=monitor, factor=reduce_lr_factor, patience=reduce_lr_patience,
             min_lr=min_lr, mode=mode, verbose=verbose))
     if checkpoint is not None:

@@ -12,7 +12,7 @@ from kzoo.data.datasets import (
                                load_imdb,
                                load_mnist,
 )
-from kzoo.data.scaling import Standardizer, standardize
+from kzoo.data.scaling import Standardizer, normalization_layer, standardize, with_preprocessing
 from kzoo.data.sequences import adding_problem, make_windows, naive_forecast, seasonal_series
 from kzoo.data.splits import Splits, split
 from kzoo.data.text_augmentation import (
@@ -56,5 +56,7 @@ __all__ = [
     "load_diabetes",
     "load_digits",
     "split",
+    "normalization_layer",
     "standardize",
+    "with_preprocessing",
 ]

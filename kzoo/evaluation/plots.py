@@ -1,4 +1,10 @@
-"""The evaluation figures (matplotlib is imported only in these functions)."""
+"""The evaluation figures, drawn by scikit-learn's displays (matplotlib is
+imported only in these functions).
+
+``ConfusionMatrixDisplay``, ``RocCurveDisplay`` and ``PredictionErrorDisplay``
+draw the figures; written here are only the learning curves (train vs
+validation per metric, integer epoch ticks) and the arrangement.
+"""
 
 import numpy as np
 
@@ -6,6 +12,7 @@ import numpy as np
 def history_figures(history):
     """``("loss", fig)`` and one ``(metric, fig)`` per metric: train vs validation."""
     import matplotlib.pyplot as plt
+    from matplotlib.ticker import MaxNLocator
 
     out = []
     names = [k for k in history if not k.startswith("val_") and k != "learning_rate"]
@@ -15,6 +22,7 @@ def history_figures(history):
         ax.plot(epochs, history[name], label=f"train {name}")
         if f"val_{name}" in history:
             ax.plot(epochs, history[f"val_{name}"], label=f"validation {name}")
+        ax.xaxis.set_major_locator(MaxNLocator(integer=True))  # epochs are whole numbers
         ax.set_xlabel("epoch")
         ax.set_ylabel(name)
         ax.set_title(f"{name}: train vs validation")
@@ -24,20 +32,15 @@ def history_figures(history):
 
 
 def confusion_matrix_figure(cm, class_names):
-    """The confusion matrix as an annotated heat map."""
+    """The confusion matrix (``sklearn.metrics.ConfusionMatrixDisplay``)."""
     import matplotlib.pyplot as plt
+    from sklearn.metrics import ConfusionMatrixDisplay
 
-    fig, ax = plt.subplots(figsize=(1.0 + 0.6 * len(cm), 0.8 + 0.6 * len(cm)))
-    image = ax.imshow(cm, cmap="Blues")
-    fig.colorbar(image, ax=ax)
-    ticks = np.arange(len(cm))
-    ax.set_xticks(ticks, [str(c) for c in class_names], rotation=45)
-    ax.set_yticks(ticks, [str(c) for c in class_names])
-    threshold = cm.max() / 2 if cm.size else 0
-    for i in range(len(cm)):
-        for j in range(len(cm)):
-            ax.text(j, i, int(cm[i, j]), ha="center", va="center",
-                    color="white" if cm[i, j] > threshold else "black", fontsize=8)
+    size = len(cm)
+    fig, ax = plt.subplots(figsize=(1.5 + 0.6 * size, 1.0 + 0.6 * size))
+    display = ConfusionMatrixDisplay(cm, display_labels=[str(c) for c in class_names])
+    display.plot(ax=ax, cmap="Blues", xticks_rotation=45, colorbar=True,
+                 text_kw={"fontsize": 8})
     ax.set_xlabel("predicted")
     ax.set_ylabel("true")
     ax.set_title("Confusion matrix")
@@ -45,41 +48,40 @@ def confusion_matrix_figure(cm, class_names):
 
 
 def roc_figure(y_true, scores, class_names):
-    """ROC curve (binary) or one-vs-rest curves (multiclass)."""
+    """ROC curve (binary) or one-vs-rest curves (multiclass): ``RocCurveDisplay``."""
     import matplotlib.pyplot as plt
-    from sklearn.metrics import auc, roc_curve
+    from sklearn.metrics import RocCurveDisplay
 
     fig, ax = plt.subplots(figsize=(5, 5))
     pairs = [(1, class_names[1])] if scores.shape[1] == 2 else list(enumerate(class_names))
-    for index, name in pairs:
-        positive = (y_true == index).astype(int)
-        if positive.min() == positive.max():
-            continue
-        fpr, tpr, _ = roc_curve(positive, scores[:, index])
-        ax.plot(fpr, tpr, label=f"{name} (AUC {auc(fpr, tpr):.3f})")
-    ax.plot([0, 1], [0, 1], "k--", linewidth=1, label="chance")
-    ax.set_xlabel("false positive rate")
-    ax.set_ylabel("true positive rate")
-    ax.set_title("ROC curve")
+    drawn = [(i, n) for i, n in pairs if 0 < (y_true == i).sum() < len(y_true)]
+    for k, (index, name) in enumerate(drawn):
+        RocCurveDisplay.from_predictions((y_true == index).astype(int), scores[:, index],
+                                         name=str(name), ax=ax,
+                                         plot_chance_level=k == len(drawn) - 1)
+    title = "ROC curve" if scores.shape[1] == 2 else "ROC curves (one vs rest)"
+    ax.set_xlabel("false positive rate")  # the display's "(Positive label: 1)" misleads
+    ax.set_ylabel("true positive rate")   # for one-vs-rest curves
+    ax.set_title(title)
     ax.legend(fontsize=7)
     return fig
 
 
 def residuals_figure(y_true, y_pred):
-    """Residuals against predictions, and their histogram."""
+    """Residuals against predictions and actual against predicted values
+    (``PredictionErrorDisplay``; several outputs are pooled)."""
     import matplotlib.pyplot as plt
+    from sklearn.metrics import PredictionErrorDisplay
 
     y_true, y_pred = np.ravel(y_true), np.ravel(y_pred)
-    residuals = y_true - y_pred
     fig, (left, right) = plt.subplots(1, 2, figsize=(10, 4))
-    left.scatter(y_pred, residuals, s=8, alpha=0.6)
-    left.axhline(0, color="k", linewidth=1)
-    left.set_xlabel("prediction")
-    left.set_ylabel("residual (true - predicted)")
+    subsample = min(len(y_true), 1000)
+    PredictionErrorDisplay.from_predictions(y_true, y_pred, kind="residual_vs_predicted",
+                                            ax=left, subsample=subsample, random_state=0)
     left.set_title("Residuals")
-    right.hist(residuals, bins=30)
-    right.set_xlabel("residual")
-    right.set_title("Residual distribution")
+    PredictionErrorDisplay.from_predictions(y_true, y_pred, kind="actual_vs_predicted",
+                                            ax=right, subsample=subsample, random_state=0)
+    right.set_title("Actual vs predicted")
     return fig
 
 

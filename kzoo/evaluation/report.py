@@ -1,8 +1,11 @@
 """``kzoo.evaluate``: the guide's evaluation metrics as a report (guide: Evaluation Metrics).
 
-Classification: accuracy, precision, recall, F1, AUC-ROC (binary; macro
-one-vs-rest for more classes) and the confusion matrix. Regression: MAE, RMSE
-and R². Numbers come from scikit-learn (imported inside the functions).
+Classification: accuracy, precision, recall, F1 (of the positive class for
+two classes, the macro average for more: ``report.average`` names it), AUC-ROC
+(binary; macro one-vs-rest for more classes), the per-class table of
+``sklearn.metrics.classification_report`` and the confusion matrix.
+Regression: MAE, RMSE and R². Numbers and figures come from scikit-learn
+(imported inside the functions).
 """
 
 import dataclasses
@@ -13,6 +16,23 @@ import numpy as np
 from kzoo.data.checks import check_arrays
 
 _CLASSIFICATION_LOSSES = ("crossentropy", "focal", "hinge", "kl_divergence", "poisson")
+
+_AVERAGES = {
+    "binary": "precision, recall, f1: of the positive class (label 1), average='binary'",
+    "macro": "precision, recall, f1: macro average (unweighted mean over the {n} classes)",
+}
+
+
+def _per_class(y_true, y_pred, labels, class_names):
+    """The per-class rows of ``sklearn.metrics.classification_report``."""
+    from sklearn.metrics import classification_report
+
+    table = classification_report(y_true, y_pred, labels=labels, output_dict=True,
+                                  target_names=[str(n) for n in class_names], zero_division=0)
+    return {name: {"precision": float(table[str(name)]["precision"]),
+                   "recall": float(table[str(name)]["recall"]),
+                   "f1": float(table[str(name)]["f1-score"]),
+                   "support": int(table[str(name)]["support"])} for name in class_names}
 
 
 @dataclasses.dataclass
@@ -29,6 +49,11 @@ class EvaluationReport:
         class_names: list or None. Names of the classes.
         history: dict or None. ``History.history`` of the training run.
         model_name: str. The model's name.
+        per_class: dict or None. Class name -> ``{"precision", "recall",
+            "f1", "support"}`` (classification).
+        average: str or None. How ``precision``/``recall``/``f1`` average the
+            classes: ``"binary"`` (the positive class, label 1) or ``"macro"``
+            (unweighted mean over the classes).
     """
 
     task: str
@@ -40,6 +65,8 @@ class EvaluationReport:
     class_names: list = None
     history: dict = None
     model_name: str = "model"
+    per_class: dict = None
+    average: str = None
 
     def __getitem__(self, name):
         return self.metrics[name]
@@ -50,6 +77,15 @@ class EvaluationReport:
         lines = [f"{self.model_name} — {self.task} ({len(self.y_true)} samples)",
                  f"{'metric':<{width}}  value", f"{'-' * width}  ------"]
         lines += [f"{k:<{width}}  {v:.4f}" for k, v in self.metrics.items()]
+        if self.average is not None:
+            lines += ["", _AVERAGES[self.average].format(n=len(self.class_names))]
+        if self.per_class:
+            names = [str(n) for n in self.per_class]
+            cell = max(max(len(n) for n in names), 5)
+            lines += ["", f"{'class':>{cell}}  precision  recall      f1  support"]
+            lines += [f"{name:>{cell}}  {row['precision']:9.4f}  {row['recall']:6.4f}  "
+                      f"{row['f1']:6.4f}  {row['support']:7d}"
+                      for name, row in zip(names, self.per_class.values())]
         if self.confusion_matrix is not None:
             names = [str(n) for n in self.class_names]
             cell = max(max(len(n) for n in names), len(str(self.confusion_matrix.max())), 4)
@@ -68,6 +104,12 @@ class EvaluationReport:
                  f"Task: {self.task}, {len(self.y_true)} samples.", "",
                  "| metric | value |", "|---|---|"]
         lines += [f"| {k} | {v:.4f} |" for k, v in self.metrics.items()]
+        if self.average is not None:
+            lines += ["", _AVERAGES[self.average].format(n=len(self.class_names))]
+        if self.per_class:
+            lines += ["", "| class | precision | recall | f1 | support |", "|---|---|---|---|---|"]
+            lines += [f"| {name} | {r['precision']:.4f} | {r['recall']:.4f} | {r['f1']:.4f} | "
+                      f"{r['support']} |" for name, r in self.per_class.items()]
         if self.confusion_matrix is not None:
             names = [str(n) for n in self.class_names]
             lines += ["", "Confusion matrix (rows: true, columns: predicted):", "",
@@ -86,6 +128,16 @@ class EvaluationReport:
             lines += ["", "## Figures", ""]
             lines += [f"![{os.path.splitext(f)[0]}]({f})" for f in figures]
         return "\n".join(lines) + "\n"
+
+    def plot(self):
+        """Draws every figure (shown inline in Jupyter); see :meth:`save`.
+
+        Returns:
+            list of ``(name, matplotlib.figure.Figure)``.
+        """
+        from kzoo.evaluation import plots
+
+        return plots.figures(self)
 
     def save(self, directory):
         """Writes PNG figures and ``summary.md`` into ``directory``.
@@ -188,7 +240,9 @@ def _classification_report(x_arr, y_arr, pred, *, class_names, history, name):
     cm = skm.confusion_matrix(y_true, y_pred, labels=labels)
     return EvaluationReport("classification", metrics, y_true, y_pred, y_score=scores,
                             confusion_matrix=cm, class_names=list(class_names),
-                            history=history, model_name=name)
+                            history=history, model_name=name,
+                            per_class=_per_class(y_true, y_pred, labels, class_names),
+                            average=average)
 
 
 def evaluate(model, x, y, *, history=None, task=None, class_names=None, batch_size=256):
@@ -223,6 +277,8 @@ def evaluate(model, x, y, *, history=None, task=None, class_names=None, batch_si
     if task is not None and task not in ("classification", "regression"):
         raise ValueError("task must be one of ['classification', 'regression'] or None. "
                          f"Received: task={task!r}")
+    if y is None:
+        raise ValueError("y must be the test targets (evaluate(model, x, y)). Received: y=None")
     x_arr, y_arr = check_arrays(x, y)
     task = task or _infer_task(model, y_arr)
     if history is not None and not isinstance(history, dict):
