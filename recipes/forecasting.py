@@ -72,7 +72,12 @@ def main(argv=None):
                         callbacks=callbacks, verbose=args.verbose)
     print(f"trained {len(history.history['loss'])} epochs")
 
-    pred = model.predict(relative(x_te, y_te)[0], verbose=0) + x_te[:, -1:, 0]
+    # The saved model takes raw windows: the relative transform is inside it.
+    raw = keras.Input(shape=(args.lookback, 1), name="windows")
+    forecast = model(kzoo.layers.LastValueOffset("subtract", name="relative")(raw))
+    deployed = keras.Model(raw, kzoo.layers.LastValueOffset("add", name="absolute")(
+        [forecast, raw]), name=model.name)
+    pred = deployed.predict(x_te, verbose=0)
     naive = data.naive_forecast(x_te, args.horizon)
     model_mse = float(np.mean((pred - y_te) ** 2))
     naive_mse = float(np.mean((naive - y_te) ** 2))
@@ -85,10 +90,11 @@ def main(argv=None):
 
     os.makedirs(args.output, exist_ok=True)
     path = os.path.join(args.output, f"{model.name}.keras")
-    model.save(path)
+    deployed.save(path)
     print(f"saved {path} ({keras.backend.backend()} backend, "
           f"{time.perf_counter() - start:.0f}s)")
-    return {"model_mse": model_mse, "naive_mse": naive_mse}
+    return {"model_mse": model_mse, "naive_mse": naive_mse, "path": path,
+            "x_test": x_te, "predictions": pred}
 
 
 if __name__ == "__main__":
