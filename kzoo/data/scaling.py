@@ -166,7 +166,9 @@ def with_preprocessing(model, preprocessing, *, postprocessing=None, name=None):
     outputs = model(preprocessing(inputs))
     if postprocessing is not None:
         outputs = postprocessing(outputs)
-    wrapped = keras.Model(inputs, outputs, name=name or model.name)
+    from kzoo.tasks.model import TaskModel  # checks its data, portable compile config
+
+    wrapped = TaskModel(inputs, outputs, name=name or model.name)
     config = model.get_compile_config() if model.compiled else None
     if config:
         wrapped.compile_from_config(config)

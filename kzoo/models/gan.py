@@ -19,7 +19,7 @@ import numpy as np
 from keras import ops
 
 from kzoo import checks, defaults, heads
-from kzoo.backend.portable_compile import PortableCompile, portable
+from kzoo.backend.portable_compile import PortableCompile
 from kzoo.data import examples
 from kzoo.models import blocks
 from kzoo.registry import Example, register_model
@@ -223,7 +223,7 @@ class GAN(CheckedInputs, PortableCompile, Config, keras.Model):
                              self.generator.trainable_variables)
 
     def compile_from_config(self, config):
-        self.compile(**keras.saving.deserialize_keras_object(portable(config)))
+        self.compile(**keras.saving.deserialize_keras_object(config))
 
     @property
     def metrics(self):

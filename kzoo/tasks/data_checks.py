@@ -43,6 +43,8 @@ def _spec(model):
                     vocab[i] = layer.input_dim
     inputs = [(tuple(t.shape[1:]), vocab.get(i)) for i, t in enumerate(model.inputs)]
     output = model.layers[-1]
+    while isinstance(output, keras.Model) and output.layers:  # a wrapped model's own head
+        output = output.layers[-1]
     activation = getattr(getattr(output, "activation", None), "__name__", "")
     units = getattr(output, "units", None)
     label_shape = tuple(model.outputs[0].shape[1:-1])  # one label per output position
