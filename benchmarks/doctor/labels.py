@@ -110,7 +110,6 @@ def label_run(run):
 
     found = {}  # code -> first 0-based epoch
     for e in range(n):
-        M = model_loss[e]
         # collapsed_predictions
         if e >= COLLAPSE_EPOCHS - 1 and all(collapse[e - COLLAPSE_EPOCHS + 1:e + 1]):
             found.setdefault("collapsed_predictions", e)

@@ -203,9 +203,11 @@ def runs():
     out += _run("healthy_mlp_digits", "healthy", "digits", "mlp_classifier", 15,
                 hidden_units=(64, 32))
     out += _run("healthy_mlp_digits_small_dropout", "healthy", "digits", "mlp_classifier", 25,
-                batch_size=16, data_kwargs=dict(n=400), hidden_units=(64,), dropout=0.5, seeds=(0, 1))
+                batch_size=16, data_kwargs=dict(n=400), hidden_units=(64,), dropout=0.5,
+                seeds=(0, 1))
     out += _run("healthy_mlp_digits_batch8", "healthy", "digits", "mlp_classifier", 15,
-                batch_size=8, data_kwargs=dict(n=300), hidden_units=(64,), dropout=0.3, seeds=(0, 1))
+                batch_size=8, data_kwargs=dict(n=300), hidden_units=(64,), dropout=0.3,
+                seeds=(0, 1))
     out += _run("healthy_mlp_digits_sgd", "healthy", "digits", "mlp_classifier", 20,
                 hidden_units=(64,), optimizer="sgd", learning_rate=1e-2)
     out += _run("healthy_mlp_digits_recommended", "healthy", "digits", "mlp_classifier", 40,
@@ -231,7 +233,8 @@ def runs():
     out += _run("healthy_lstm_digit_rows_high_lr", "healthy", "digit_rows", "lstm_classifier",
                 15, units=32, dropout=0.0, learning_rate=0.05)
     out += _run("healthy_transformer_tokens", "healthy", "tokens", "transformer_classifier", 20,
-                batch_size=16, embed_dim=16, num_heads=2, ff_dim=32, num_layers=1, learning_rate=3e-3)
+                batch_size=16, embed_dim=16, num_heads=2, ff_dim=32, num_layers=1,
+                learning_rate=3e-3)
     # ---- overfitting: capacity >> data, no regularization
     out += _run("overfit_mlp_digits_noisy", "overfitting", "digits", "mlp_classifier", 40,
                 data_kwargs=dict(n=100, label_noise=0.3), hidden_units=(256, 256), dropout=0.0)
@@ -458,22 +461,31 @@ def record_one(spec, datasets):
     return meta
 
 
-def record_backend(backend, only=None, out=CORPUS):
+def _specs(seed=None):
+    """The runs to record: ``runs()``, or every configuration once with ``seed``."""
+    if seed is None:
+        return runs()
+    unique = {}
+    for spec in runs():
+        unique.setdefault(spec["name"], dict(spec, seed=seed))
+    return list(unique.values())
+
+
+def record_backend(backend, only=None, out=CORPUS, seed=None):
     sys.path.insert(0, str(HERE))
     import keras
-
     from labels import label_run
 
     assert keras.backend.backend() == backend, (keras.backend.backend(), backend)
     datasets = _datasets()
     out.mkdir(parents=True, exist_ok=True)
-    path = out / f"{backend}.jsonl"
+    path = out / (f"{backend}.jsonl" if seed is None else f"{backend}_seed{seed}.jsonl")
     kept = {}
     if only and path.exists():  # re-record a subset, keep the other runs
         for line in path.read_text().splitlines():
             run = json.loads(line)
             kept[run["id"]] = run
-    order = {f"{backend}/{s['name']}/s{s['seed']}": i for i, s in enumerate(runs())}
+    order = {f"{backend}/{s['name']}/s{s['seed']}": i for i, s in enumerate(_specs(seed))}
 
     def write():
         lines = [json.dumps(r, separators=(",", ":"))
@@ -481,7 +493,7 @@ def record_backend(backend, only=None, out=CORPUS):
         path.write_text("\n".join(lines) + "\n")
         return len(lines)
 
-    for spec in runs():
+    for spec in _specs(seed):
         if only and not any(o in spec["name"] for o in only):
             continue
         run = record_one(spec, datasets)
@@ -521,6 +533,9 @@ def _confirmed(run):
 def main(argv=None):
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--backend", default="all", choices=("all",) + BACKENDS + ("torch",))
+    parser.add_argument("--seed", type=int, default=None,
+                        help="record every configuration once with this seed, into "
+                        "<backend>_seed<N>.jsonl (a held-out split)")
     parser.add_argument("--only", nargs="*", help="record only runs whose name contains one "
                         "of these strings (the others are kept from the existing file)")
     parser.add_argument("--out", default=str(CORPUS), help="output folder")
@@ -534,6 +549,8 @@ def main(argv=None):
             env = dict(os.environ, KERAS_BACKEND=backend, TF_CPP_MIN_LOG_LEVEL="3",
                        PYTHONPATH=str(ROOT) + os.pathsep + os.environ.get("PYTHONPATH", ""))
             command = [sys.executable, __file__, "--backend", backend, "--out", args.out]
+            if args.seed is not None:
+                command += ["--seed", str(args.seed)]
             if args.only:
                 command += ["--only", *args.only]
             subprocess.run(command, env=env, check=True)
@@ -541,7 +558,7 @@ def main(argv=None):
     if os.environ.get("KERAS_BACKEND") != args.backend:
         env = dict(os.environ, KERAS_BACKEND=args.backend, TF_CPP_MIN_LOG_LEVEL="3")
         os.execve(sys.executable, [sys.executable, __file__, *(argv or sys.argv[1:])], env)
-    record_backend(args.backend, only=args.only, out=pathlib.Path(args.out))
+    record_backend(args.backend, only=args.only, out=pathlib.Path(args.out), seed=args.seed)
     return 0
 
 

@@ -68,6 +68,10 @@ class ReplayModel:
         self.trainable_weights = [types.SimpleNamespace(shape=(1, 1))] * run["weight_matrices"]
 
     def predict(self, x, batch_size=None, verbose=0):
+        if "val_predicted_counts" not in self.run["history"]:
+            # a regressor: no predictions were recorded (the doctor never asks for them;
+            # an older doctor did): a neutral stand-in, the targets themselves
+            return validation_labels(self.run)
         counts = self.run["history"]["val_predicted_counts"][self.epoch]
         classes = np.repeat(np.arange(len(counts)), counts)
         if self.run["output_units"] == 1:
@@ -87,12 +91,12 @@ def validation_labels(run):
     return np.asarray(run["val_targets"], dtype="float32")[:, None]
 
 
-def replay_run(run, logs_only=False, **doctor_kwargs):
+def replay_run(run, logs_only=False, doctor_class=TrainingDoctor, **doctor_kwargs):
     """Feeds one recorded run through a fresh ``TrainingDoctor``; returns the doctor."""
     model = ReplayModel(run)
     y = validation_labels(run)
     validation = None if logs_only else (np.zeros((len(y), 1), "float32"), y)
-    doctor = TrainingDoctor(validation_data=validation, verbose=0, **doctor_kwargs)
+    doctor = doctor_class(validation_data=validation, verbose=0, **doctor_kwargs)
     doctor.set_model(model)
     doctor.on_train_begin()
     history = run["history"]
@@ -165,13 +169,27 @@ def main(argv=None):
                         "trivial loss ln K, no chance level)")
     parser.add_argument("--show-errors", action="store_true",
                         help="list the runs whose findings differ from their labels")
+    parser.add_argument("--doctor-file", default=None,
+                        help="replay the TrainingDoctor class of another file instead, e.g. "
+                        "benchmarks/doctor/doctor_v0.py (the doctor before the corpus)")
     args = parser.parse_args(argv)
+    doctor_class = TrainingDoctor
+    if args.doctor_file:
+        import importlib.util
+
+        spec = importlib.util.spec_from_file_location("replayed_doctor", args.doctor_file)
+        module = importlib.util.module_from_spec(spec)
+        spec.loader.exec_module(module)
+        doctor_class = module.TrainingDoctor
     runs = load_corpus(args.corpus)
     if not runs:
         print(f"no runs under {args.corpus}; record them with benchmarks/doctor/record.py")
         return 1
-    found = [set(replay_run(run, logs_only=args.logs_only).codes) for run in runs]
+    found = [set(replay_run(run, logs_only=args.logs_only, doctor_class=doctor_class).codes)
+             for run in runs]
     mode = "logs only" if args.logs_only else "with validation_data"
+    if args.doctor_file:
+        mode += f", {pathlib.Path(args.doctor_file).name}"
     print(table(runs, found, f"All runs ({mode})"))
     for backend in sorted({r["backend"] for r in runs}):
         pick = [i for i, r in enumerate(runs) if r["backend"] == backend]

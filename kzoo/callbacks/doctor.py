@@ -11,7 +11,7 @@ variance), never one step against a fixed relative threshold:
 - ``nan_loss``: the loss is NaN or infinite -> divide the learning rate by 10.
 - ``diverging``: the model's loss is >= 3x the trivial predictor's for 2 epochs,
   and above the untrained model's (measured on ``validation_data``; without it:
-  not falling) -> divide the learning rate by 10.
+  not falling), or the training loss >= 10x it -> divide the learning rate by 10.
 - ``oscillating_loss``: the model's loss swings up >= 3 times and down >= 2
   times in 10 epochs, each move > 10% of its level and > 5% of the trivial loss
   -> a lower learning rate, batch normalization.
@@ -21,16 +21,17 @@ variance), never one step against a fixed relative threshold:
   predictor's, flat though the weights move, and the score is at chance ->
   check the labels, the scaling, the learning rate (``kzoo.lr_find``).
 - ``slow_progress``: after 10 epochs the loss is still >= 3/4 of the trivial
-  loss and falls steadily but by less than 10% of it per 5 epochs -> multiply
-  the learning rate by 2-5.
+  loss and falls steadily (more than its own noise) but by less than 10% of it
+  per 5 epochs -> multiply the learning rate by 2-5.
 - ``no_improvement``: no 0.1% better training loss for 20 epochs, while the loss
   never got far below the trivial level -> multiply the learning rate by 2-5.
 - ``overfitting``: the validation loss rose >= 1.3x above its minimum, by more
   than its own noise explains, while the training loss kept falling; or train
   score >= 0.7 and >= 0.2 above the validation score for 3 epochs -> dropout +
   L2 + augmentation; the evidence says where early stopping would have stopped.
-- ``underfitting``: train and validation scores < 0.7, stalled, the loss below
-  the trivial predictor's (it learned a little) -> a more complex model.
+- ``underfitting``: train and validation scores < 0.7, stalled, above chance
+  with a loss below the trivial predictor's (it learned a little; or the model
+  is linear), and not slow progress -> a more complex model.
 - ``plateau``: after learning, 10 epochs without a 1% better loss (training and
   validation) at a constant learning rate -> halve it (ReduceLROnPlateau).
 - ``vanishing_gradients`` / ``exploding_gradients``: the ``grad_norm_min`` /
@@ -580,14 +581,14 @@ class TrainingDoctor(keras.callbacks.Callback):
         # Worse than guessing, and worse than the untrained model when the doctor could
         # measure it (validation_data): a bad initialization (or a large L2 penalty,
         # which the loss includes) starts high too, but does not climb. Without that
-        # measure, the loss must at least not be falling (by 5% an epoch).
+        # measure, the loss must at least not be falling.
         start = self._initial_loss
         window = range(i - n + 1, i + 1)
 
         def worse(j):
             if start is not None:
                 return model_loss[j] >= 1.1 * start
-            return j == 0 or model_loss[j] >= 0.95 * model_loss[j - 1]
+            return j == 0 or model_loss[j] >= model_loss[j - 1]
 
         # A training loss 10x the trivial one is beyond what dropout or any start
         # explains, even when the validation loss looks fine (saturated outputs).
