@@ -45,8 +45,22 @@ def load_corpus(path=CORPUS):
     runs = []
     for file in sorted(glob.glob(str(pathlib.Path(path) / "*.jsonl"))):
         with open(file) as f:
-            runs += [json.loads(line) for line in f if line.strip()]
+            for line in f:
+                if line.strip():
+                    run = json.loads(line)
+                    run["split"] = pathlib.Path(file).stem  # jax, tensorflow, jax_seed2
+                    runs.append(run)
     return runs
+
+
+def split_title(split):
+    """How a corpus file is described in the tables."""
+    if "_seed" in split:
+        backend, seed = split.split("_seed")
+        return f"held out: {backend} runs, seed {seed}, recorded after the doctor was frozen"
+    if split == "tensorflow":
+        return "tensorflow runs (the backend not used to develop the doctor)"
+    return f"{split} runs (development)"
 
 
 def _number(value):
@@ -191,10 +205,10 @@ def main(argv=None):
     if args.doctor_file:
         mode += f", {pathlib.Path(args.doctor_file).name}"
     print(table(runs, found, f"All runs ({mode})"))
-    for backend in sorted({r["backend"] for r in runs}):
-        pick = [i for i, r in enumerate(runs) if r["backend"] == backend]
+    for split in sorted({r["split"] for r in runs}):
+        pick = [i for i, r in enumerate(runs) if r["split"] == split]
         print(table([runs[i] for i in pick], [found[i] for i in pick],
-                    f"{backend} runs ({mode})"))
+                    f"{split_title(split)} ({mode})"))
     if args.show_errors:
         print("Runs whose findings differ from their labels:")
         for run, f in zip(runs, found):
