@@ -117,8 +117,10 @@ def label_run(run):
         if e >= 1:
             base = start if start is not None else loss[0]
             window = range(e - 1, e + 1)
+            # (the training loss no better than trivial either: a validation loss that
+            # climbs while the training loss falls is overfitting, not divergence)
             if all(model_loss[i] >= FAR_ABOVE_TRIVIAL * T and model_loss[i] >= ABOVE_START * base
-                   and not collapse[i] for i in window) or \
+                   and loss[i] >= T and not collapse[i] for i in window) or \
                     all(loss[i] >= EXPLODED * T and not collapse[i] for i in window):
                 found.setdefault("diverging", e)
         # oscillating_loss: the model loss swings up >= 3 times and down >= 2 times in

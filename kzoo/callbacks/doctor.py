@@ -593,8 +593,11 @@ class TrainingDoctor(keras.callbacks.Callback):
         # A training loss 10x the trivial one is beyond what dropout or any start
         # explains, even when the validation loss looks fine (saturated outputs).
         exploded = all(self._losses[j] >= 10 * T and not self._collapsed[j] for j in window)
+        # The training loss must be no better than trivial either: a validation loss
+        # that climbs while the training loss falls is overfitting, not divergence.
         if exploded or all(model_loss[j] >= self.diverging_factor * T and worse(j)
-                           and not self._collapsed[j] for j in window):
+                           and self._losses[j] >= T and not self._collapsed[j]
+                           for j in window):
             level = max(model_loss[i], self._losses[i]) if exploded else model_loss[i]
             evidence = dict(loss=level, trivial_loss=T, ratio=level / T,
                             baseline=self.baseline.source)
