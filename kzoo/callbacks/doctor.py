@@ -63,10 +63,6 @@ logger.addHandler(logging.NullHandler())  # printed only with verbose=1 unless l
 _SCORE_METRICS = ("accuracy", "binary_accuracy", "sparse_categorical_accuracy",
                   "categorical_accuracy", "r2", "r2_score")
 
-#: The first epoch at which each check can fire with the default windows.
-_FIRST_EPOCH = {"stuck_at_trivial": 8, "slow_progress": 10, "underfitting": 10,
-                "plateau": 15, "no_improvement": 21}
-
 
 class TrainingDoctor(keras.callbacks.Callback):
     """Diagnoses a training run with the guide's Quick Diagnosis table.
@@ -364,7 +360,7 @@ class TrainingDoctor(keras.callbacks.Callback):
                          f"epoch {stopping[1]} and restored epoch {stopping[0]}.")
         if not self.findings:
             head = f"TrainingDoctor: no problem found after {self.epochs_seen} epoch(s)."
-            waiting = [f"{code} ({epoch})" for code, epoch in _FIRST_EPOCH.items()
+            waiting = [f"{code} ({epoch})" for code, epoch in self._first_epochs().items()
                        if self.epochs_seen < epoch and self._can_check(code)]
             if waiting:
                 head += (" No finding yet from the checks that need more epochs: "
@@ -375,6 +371,14 @@ class TrainingDoctor(keras.callbacks.Callback):
             return "\n".join([head] + lines)
         return "\n".join(["TrainingDoctor findings:"] + [f"  {f}" for f in self.findings]
                          + lines)
+
+    def _first_epochs(self):
+        """The first epoch at which each windowed check can fire."""
+        return {"stuck_at_trivial": max(8, self.stuck_epochs),
+                "slow_progress": self.slow_min_epochs,
+                "underfitting": max(self.underfit_min_epochs, self.underfit_plateau_epochs + 3),
+                "plateau": self.plateau_epochs + 5,
+                "no_improvement": self.no_improvement_epochs + 1}
 
     def _can_check(self, code):
         if code in ("stuck_at_trivial", "slow_progress"):
