@@ -240,6 +240,7 @@ class TrainingDoctor(keras.callbacks.Callback):
         checks.positive("exploding_gradient", exploding_gradient)
         checks.positive_int("batch_size", batch_size)
         checks.one_of("verbose", verbose, (0, 1))
+        checks.boolean("stop_on_nan", stop_on_nan)
         if metric is not None and (not isinstance(metric, str) or metric.startswith("val_")):
             raise ValueError("metric must be a metric name without the 'val_' prefix, e.g. "
                              f"'accuracy'. Received: metric={metric!r}")
@@ -256,41 +257,10 @@ class TrainingDoctor(keras.callbacks.Callback):
                              f" Received: stop_on={stop_on!r}")
         self.validation_data = self._check_data("validation_data", validation_data)
         self.lr_find_data = self._check_data("lr_find_data", lr_find_data, need_y=True)
-        self.metric = metric
-        self.stop_on_nan = stop_on_nan
+        settings = {k: v for k, v in locals().items()
+                    if k not in ("self", "__class__", "validation_data", "lr_find_data")}
+        vars(self).update(settings)  # every threshold is an attribute of the same name
         self.stop_on = tuple(stop_on)
-        self.task = task
-        self.num_classes = num_classes
-        self.trivial_loss = trivial_loss
-        self.patience = patience
-        self.no_improvement_epochs = no_improvement_epochs
-        self.min_delta = min_delta
-        self.learned_fraction = learned_fraction
-        self.diverging_factor = diverging_factor
-        self.diverging_epochs = diverging_epochs
-        self.stuck_epochs = stuck_epochs
-        self.stuck_band = stuck_band
-        self.chance_margin = chance_margin
-        self.overfit_ratio = overfit_ratio
-        self.overfit_gap = overfit_gap
-        self.overfit_epochs = overfit_epochs
-        self.underfit_score = underfit_score
-        self.underfit_min_epochs = underfit_min_epochs
-        self.underfit_plateau_epochs = underfit_plateau_epochs
-        self.underfit_min_gain = underfit_min_gain
-        self.collapse_fraction = collapse_fraction
-        self.collapse_epochs = collapse_epochs
-        self.oscillation_window = oscillation_window
-        self.oscillation_rise = oscillation_rise
-        self.oscillation_scale = oscillation_scale
-        self.oscillation_count = oscillation_count
-        self.slow_min_epochs = slow_min_epochs
-        self.plateau_epochs = plateau_epochs
-        self.plateau_min_delta = plateau_min_delta
-        self.vanishing_gradient = vanishing_gradient
-        self.exploding_gradient = exploding_gradient
-        self.batch_size = batch_size
-        self.verbose = verbose
         self.findings = []
         self.baseline = baselines.Baseline()
         self._reset()
