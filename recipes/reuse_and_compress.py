@@ -92,7 +92,7 @@ def main(argv=None):
     parser.add_argument("--student-units", type=int, default=32)
     parser.add_argument("--temperature", type=float, default=4.0)
     parser.add_argument("--few-labels", type=int, default=30,
-                        help="student training samples in the few-label comparison")
+                        help="student samples in the few-label comparison (0 skips it)")
     parser.add_argument("--sparsity", type=float, default=0.8, help="weight sparsity")
     parser.add_argument("--unit-sparsity", type=float, default=0.5)
     parser.add_argument("--prune-epochs", type=int, default=5)
@@ -136,10 +136,12 @@ def main(argv=None):
     alone, distilled = students(x_train, y_train, args.epochs)
     rows["student alone"] = measure(alone, x_test, y_test)
     rows["distilled student"] = measure(distilled, x_test, y_test)
-    few = few_labels(y_train, max(1, args.few_labels // 10), args.seed)
-    few_alone, few_distilled = students(x_train[few], y_train[few], 60)
-    distillation = {"labels": len(few), "alone": accuracy(few_alone, x_test, y_test),
-                    "distilled": accuracy(few_distilled, x_test, y_test)}
+    distillation = None
+    if args.few_labels:
+        few = few_labels(y_train, max(1, args.few_labels // 10), args.seed)
+        few_alone, few_distilled = students(x_train[few], y_train[few], 60)
+        distillation = {"labels": len(few), "alone": accuracy(few_alone, x_test, y_test),
+                        "distilled": accuracy(few_distilled, x_test, y_test)}
 
     pruned = transfer.copy_model(original)
     pruning = compression.MagnitudePruning(args.sparsity)
@@ -164,8 +166,10 @@ def main(argv=None):
         print(f"{name:<28}{r['accuracy']:>9.4f}{r['parameters']:>9,}{r['nonzero']:>9,}"
               f"{r['file_kb']:>11.1f}{r['zipped_kb']:>11.1f}{r['latency_ms']:>11.2f}")
 
-    print(f"\nstudent with {distillation['labels']} labels: alone "
-          f"{distillation['alone']:.4f} vs distilled {distillation['distilled']:.4f}")
+    print()
+    if distillation:
+        print(f"student with {distillation['labels']} labels: alone "
+              f"{distillation['alone']:.4f} vs distilled {distillation['distilled']:.4f}")
 
     # Transfer: adapt the original to noisy scans with a few labels per class.
     x_target, x_target_test = noisy(x_val, args.noise, 1), noisy(x_test, args.noise, 2)
@@ -173,10 +177,10 @@ def main(argv=None):
     adapted = transfer.transfer(original, x_target[picked], y_val[picked], num_classes=10,
                                 head_epochs=args.transfer_epochs,
                                 fine_tune_epochs=max(1, args.transfer_epochs // 3),
-                                fine_tune_layers=1, learning_rate=1e-2, batch_size=16,
+                                fine_tune_layers=1, learning_rate=1e-2, batch_size=10,
                                 verbose=args.verbose).model
     scratch = kzoo.mlp_classifier(num_classes=10, input_shape=(64,))
-    scratch.fit(x_target[picked], y_val[picked], batch_size=16, verbose=args.verbose,
+    scratch.fit(x_target[picked], y_val[picked], batch_size=10, verbose=args.verbose,
                 epochs=args.transfer_epochs + max(1, args.transfer_epochs // 3))
     gain = {"labels": len(picked), "transfer": accuracy(adapted, x_target_test, y_test),
             "scratch": accuracy(scratch, x_target_test, y_test),

@@ -122,20 +122,20 @@ def test_polynomial_and_linear_schedules():
     assert polynomial_sparsity(500, **kwargs) == 0.8
 
 
-@pytest.mark.parametrize("kwargs, message", [
-    ({"target_sparsity": 1.0}, "target_sparsity must be a finite number in [0.0, 1.0). "
-                               "Received: target_sparsity=1.0"),
-    ({"target_sparsity": -0.1}, "Received: target_sparsity=-0.1"),
-    ({"initial_sparsity": 0.9, "target_sparsity": 0.5}, "initial_sparsity must be <="),
-    ({"granularity": "rows"}, "granularity must be one of"),
-    ({"schedule": "cubic"}, "schedule must be one of"),
-    ({"frequency": 0}, "frequency must be an integer >= 1"),
-])
-def test_bad_arguments_raise(kwargs, message):
+def test_bad_arguments_raise():
     import re
 
-    with pytest.raises(ValueError, match=re.escape(message)):
-        compression.MagnitudePruning(**kwargs)
+    for kwargs, message in [
+        ({"target_sparsity": 1.0}, "target_sparsity must be a finite number in [0.0, 1.0). "
+                                   "Received: target_sparsity=1.0"),
+        ({"target_sparsity": -0.1}, "Received: target_sparsity=-0.1"),
+        ({"initial_sparsity": 0.9, "target_sparsity": 0.5}, "initial_sparsity must be <="),
+        ({"granularity": "rows"}, "granularity must be one of"),
+        ({"schedule": "cubic"}, "schedule must be one of"),
+        ({"frequency": 0}, "frequency must be an integer >= 1"),
+    ]:
+        with pytest.raises(ValueError, match=re.escape(message)):
+            compression.MagnitudePruning(**kwargs)
 
 
 def test_unknown_layer_names_raise_before_any_training():

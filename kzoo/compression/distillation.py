@@ -176,8 +176,9 @@ class Distiller(keras.Model):
         """Restores the compile state saved in a ``.keras`` file (``compile`` is overridden)."""
         config = keras.saving.deserialize_keras_object(config)
         self.compile(**config)
-        if self.built:
-            self.optimizer.build(self.trainable_variables)
+        # The student is built (it is a functional model), so the optimizer can be too,
+        # and its saved state loads.
+        self.optimizer.build(self.trainable_variables)
 
     def compute_loss(self, x=None, y=None, y_pred=None, sample_weight=None, training=True):
         # The compiled (hard-label) loss plus the student's regularization losses.
@@ -195,10 +196,17 @@ class Distiller(keras.Model):
         return self.alpha * hard + (1.0 - self.alpha) * soft
 
     def get_config(self):
+        def without_compile(model):
+            # The teacher's and student's own optimizers never run inside the distiller
+            # (it trains with its own); their states would only mismatch on reload.
+            config = keras.saving.serialize_keras_object(model)
+            config.pop("compile_config", None)
+            return config
+
         return {
             **super().get_config(),
-            "teacher": keras.saving.serialize_keras_object(self.teacher),
-            "student": keras.saving.serialize_keras_object(self.student),
+            "teacher": without_compile(self.teacher),
+            "student": without_compile(self.student),
             "temperature": self.temperature,
             "alpha": self.alpha,
             "from_logits": self.from_logits,

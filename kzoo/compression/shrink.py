@@ -225,5 +225,6 @@ def shrink(model):
             new_layer.set_weights(weights)
     small = keras.Model(inputs, x, name=model.name)
     if getattr(model, "optimizer", None) is not None:
+        # compile_from_config also builds the optimizer, so a saved copy reloads quietly
         small.compile_from_config(model.get_compile_config())
     return small
