@@ -148,6 +148,13 @@ def test_layers_and_blocks_to_unfreeze_are_counted_from_the_top():
     transfer.freeze(model, up_to="block1_relu")
     assert [layer.name for layer in model.layers if layer.trainable and layer.weights] == [
         "head_0_dense", "output"]
+    # Feature maps (rank 4) are pooled or flattened before the new head.
+    maps = transfer.split_model(model, at="block1_maxpool").body
+    assert maps.output_shape == (None, 2, 2, 16)
+    pooled = transfer.attach_head(maps, num_classes=4, pooling="max", compile=False)
+    assert pooled.get_layer("transfer_max_pool").output.shape == (None, 16)
+    flat = transfer.attach_head(maps, num_classes=4, pooling="flatten", compile=False)
+    assert flat.get_layer("output").kernel.shape == (64, 4)
 
 
 def test_regression_head_gets_kzoo_regression_loss_and_metrics(pretrained):
