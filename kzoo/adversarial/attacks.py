@@ -58,7 +58,7 @@ def check_attack_args(method, eps, steps, step_size, clip):
 
 
 def perturb(view, x, y, *, eps, steps=1, step_size=None, random_start=False, clip=None,
-            seed=None):
+            seed=None, grad_fn=None):
     """The L-infinity attack core, written once with ``keras.ops`` (tensors in, tensor out).
 
     ``steps=1, step_size=eps, random_start=False`` is FGSM; more steps with a
@@ -75,6 +75,9 @@ def perturb(view, x, y, *, eps, steps=1, step_size=None, random_start=False, cli
         random_start: bool. Start from a uniform point of the ``eps``-ball.
         clip: ``(low, high)`` or None. Valid input range.
         seed: A ``keras.random.SeedGenerator`` or int for the random start.
+        grad_fn: callable ``(x, y) -> d loss / dx`` or None. Defaults to the
+            plain input gradient (traceable inside a train step); eager
+            callers pass ``view.loss_gradient`` (jit-compiled on JAX).
 
     Returns:
         The adversarial inputs, a tensor like ``x`` with no gradient history.
@@ -87,8 +90,11 @@ def perturb(view, x, y, *, eps, steps=1, step_size=None, random_start=False, cli
         x_adv = x + keras.random.uniform(ops.shape(x), -eps, eps, dtype=x.dtype, seed=seed)
         if clip is not None:
             x_adv = ops.clip(x_adv, clip[0], clip[1])
+    if grad_fn is None:
+        def grad_fn(z, labels):
+            return gradients.input_gradient(lambda v: ops.sum(view.losses(v, labels)), z)
     for _ in range(steps):
-        grad = gradients.input_gradient(lambda z: ops.sum(view.losses(z, y)), x_adv)
+        grad = grad_fn(x_adv, y)
         x_adv = x_adv + step_size * ops.sign(grad)
         x_adv = ops.clip(x_adv, x - eps, x + eps)
         if clip is not None:
@@ -105,7 +111,8 @@ def _run(model, x, y, batch_size, **kwargs):
     for start in range(0, len(x), batch_size):
         xb = ops.convert_to_tensor(x[start:start + batch_size])
         yb = ops.convert_to_tensor(y[start:start + batch_size])
-        out.append(ops.convert_to_numpy(perturb(view, xb, yb, **kwargs)))
+        out.append(ops.convert_to_numpy(perturb(view, xb, yb, grad_fn=view.loss_gradient,
+                                                **kwargs)))
     if not out:
         return x.copy()
     return np.concatenate(out).astype("float32")

@@ -26,6 +26,8 @@ import keras
 import numpy as np
 from keras import ops
 
+from kzoo.backend import gradients
+
 _VIEWS = weakref.WeakKeyDictionary()
 _TINY = 1e-30
 SCORES = ("logit", "probability")
@@ -71,6 +73,7 @@ class ClassifierView:
         self.model = model
         self.binary = width == 1
         self.num_classes = 2 if self.binary else int(width)
+        self._gradients = {}
         self._layer, self.body_output = _logit_layer(model)
         self.has_logits = self._layer is not None
         if self.has_logits:
@@ -138,6 +141,21 @@ class ClassifierView:
     def scores(self, x, target, score="logit", training=False):
         """Score of class ``target`` per example (see :meth:`scores_from_body`)."""
         return self.scores_from_body(self.body(x, training=training), target, score)
+
+    def loss_gradient(self, x, y):
+        """``d sum(losses(x, y)) / dx``, compiled once per view on JAX (eager use)."""
+        if "loss" not in self._gradients:
+            self._gradients["loss"] = gradients.compiled_input_gradient(
+                self.model, lambda z, labels: ops.sum(self.losses(z, labels)))
+        return self._gradients["loss"](x, y)
+
+    def score_gradient(self, x, target, score="logit"):
+        """``d sum(scores(x, target)) / dx``, compiled once per score kind on JAX."""
+        key = f"score_{score}"
+        if key not in self._gradients:
+            self._gradients[key] = gradients.compiled_input_gradient(
+                self.model, lambda z, t: ops.sum(self.scores(z, t, score)))
+        return self._gradients[key](x, target)
 
     def predict_classes(self, x, batch_size=256):
         """Predicted integer classes (NumPy) for ``x``."""

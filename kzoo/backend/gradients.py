@@ -19,6 +19,7 @@ Everything else (losses, attacks, attributions) is written once with
 """
 
 import contextlib
+import weakref
 
 import keras
 from keras import ops
@@ -79,6 +80,39 @@ def input_gradient(fn, x):
     return value_and_input_gradient(fn, x)[1]
 
 
+def compiled_input_gradient(model, fn):
+    """``(x, *args) -> d fn(x, *args) / dx`` for repeated eager calls on ``model``.
+
+    On JAX an eager ``jax.grad`` of a Keras model runs op by op (slow); here
+    the gradient is jit-compiled once as a pure function of the model's
+    variable values, which are read afresh at every call (so later training
+    is seen). TensorFlow and PyTorch run :func:`input_gradient` eagerly.
+
+    Args:
+        model: The ``keras.Model`` whose variables ``fn`` reads.
+        fn: callable ``(x, *args) -> scalar`` written with ``keras.ops``;
+            ``args`` are tensors (labels, targets, other inputs).
+
+    Returns:
+        A callable with the same arguments as ``fn`` returning the gradient.
+    """
+    if _backend() != "jax":
+        return lambda x, *args: input_gradient(lambda z: fn(z, *args), x)
+    import jax
+
+    @jax.jit
+    def pure(trainable, non_trainable, x, *args):
+        with bind_state(model, (trainable, non_trainable)):
+            return jax.grad(fn)(x, *args)
+
+    def call(x, *args):
+        return pure([v.value for v in model.trainable_variables],
+                    [v.value for v in model.non_trainable_variables],
+                    ops.convert_to_tensor(x), *[ops.convert_to_tensor(a) for a in args])
+
+    return call
+
+
 # --- custom train steps ------------------------------------------------------
 
 def split_step_args(args):
@@ -135,6 +169,24 @@ def updated_state(model, state, scope):
 
 # --- gradients of the training loss with respect to the weights ---------------
 
+_JAX_LOSS_GRADIENTS = weakref.WeakKeyDictionary()
+
+
+def _jax_loss_gradient(model, training):
+    """``jax.jit(value_and_grad(model.compute_loss_and_updates))``, cached per model."""
+    import jax
+
+    cache = _JAX_LOSS_GRADIENTS.setdefault(model, {})
+    if training not in cache:
+        def loss(trainable, non_trainable, metrics, x, y, sample_weight, optimizer_variables):
+            return model.compute_loss_and_updates(
+                trainable, non_trainable, metrics, x, y, sample_weight, training=training,
+                optimizer_variables=optimizer_variables)
+
+        cache[training] = jax.jit(jax.value_and_grad(loss, has_aux=True))
+    return cache[training]
+
+
 def loss_and_weight_gradients(model, x, y, sample_weight=None, training=True):
     """The compiled training loss on one batch and its gradient for every trainable variable.
 
@@ -165,15 +217,12 @@ def loss_and_weight_gradients(model, x, y, sample_weight=None, training=True):
     x = keras.tree.map_structure(ops.convert_to_tensor, x)
     y = keras.tree.map_structure(ops.convert_to_tensor, y)
     if backend == "jax":
-        import jax
-
         optimizer_variables = ([v.value for v in model.optimizer.variables]
                                if model.optimizer is not None else None)
-        grad_fn = jax.value_and_grad(model.compute_loss_and_updates, has_aux=True)
-        (loss, _), grads = grad_fn(
+        (loss, _), grads = _jax_loss_gradient(model, training)(
             [v.value for v in variables], [v.value for v in model.non_trainable_variables],
             [v.value for v in model.metrics_variables], x, y, sample_weight,
-            training=training, optimizer_variables=optimizer_variables)
+            optimizer_variables)
         return float(loss), [np.asarray(g) for g in grads]
 
     saved = [ops.convert_to_numpy(v.value).copy() for v in model.non_trainable_variables]
