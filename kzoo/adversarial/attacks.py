@@ -18,7 +18,6 @@ gradient. The input gradient is the only backend-specific part
 """
 
 import keras
-import numpy as np
 from keras import ops
 
 from kzoo import checks
@@ -107,15 +106,14 @@ def _run(model, x, y, batch_size, **kwargs):
     view = outputs.view(model)
     x = outputs.check_inputs(x)
     y = outputs.check_labels(y, len(x), view.num_classes)
-    out = []
-    for start in range(0, len(x), batch_size):
-        xb = ops.convert_to_tensor(x[start:start + batch_size])
-        yb = ops.convert_to_tensor(y[start:start + batch_size])
-        out.append(ops.convert_to_numpy(perturb(view, xb, yb, grad_fn=view.loss_gradient,
-                                                **kwargs)))
-    if not out:
+    if not len(x):
         return x.copy()
-    return np.concatenate(out).astype("float32")
+
+    def run(xb, yb):
+        return perturb(view, ops.convert_to_tensor(xb), ops.convert_to_tensor(yb),
+                       grad_fn=view.loss_gradient, **kwargs)
+
+    return outputs.batched(run, [x, y], batch_size).astype("float32")
 
 
 def fgsm(model, x, y, *, eps, clip=None, batch_size=256):

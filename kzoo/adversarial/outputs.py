@@ -159,7 +159,10 @@ class ClassifierView:
 
     def predict_classes(self, x, batch_size=256):
         """Predicted integer classes (NumPy) for ``x``."""
-        p = np.asarray(self.model.predict(x, batch_size=batch_size, verbose=0))
+        x = np.asarray(x)
+        if not len(x):
+            return np.zeros(0, "int32")
+        p = batched(self.model.predict_on_batch, [x], batch_size)
         return ((p[:, 0] > 0.5) if self.binary else p.argmax(-1)).astype("int32")
 
 
@@ -184,6 +187,25 @@ def _logit_layer(model):
             or not is_output or isinstance(features, (list, tuple)) or not model.inputs):
         return None, None
     return layer, features
+
+
+def batched(fn, arrays, batch_size):
+    """Applies ``fn`` to equal-sized batches of ``arrays`` and concatenates the results (NumPy).
+
+    Every batch has the same size: the last one is shifted back to end at the
+    last row (it overlaps the one before, whose rows are not repeated in the
+    result). One batch shape means one compiled function on JAX, where a
+    remainder batch would cost a second compilation.
+    """
+    n = len(arrays[0])
+    size = min(batch_size, n)
+    out, done = [], 0
+    while done < n:
+        start = min(done, n - size)
+        result = fn(*(a[start:start + size] for a in arrays))
+        out.append(np.asarray(ops.convert_to_numpy(result))[done - start:])
+        done = start + size
+    return np.concatenate(out) if out else None
 
 
 def single(inputs):

@@ -138,9 +138,10 @@ def activation_statistics(model, x, *, batch_size=64):
         raise ValueError("activation_statistics needs a functional model. Received: "
                          f"model={model.name!r}")
     probe = keras.Model(single(model.inputs), [layer.output for layer in layers])
-    values = probe.predict_on_batch(np.asarray(x)[:batch_size])
+    values = probe(np.asarray(x)[:batch_size], training=False)   # eager: no compilation
     if not isinstance(values, (list, tuple)):
         values = [values]
+    values = [keras.ops.convert_to_numpy(v) for v in values]
     out = {}
     for layer, value in zip(layers, values):
         value = np.asarray(value, dtype="float64")

@@ -156,7 +156,8 @@ def _advice(passed, clone, losses, final):
     if lr is not None and lr < 1e-5:
         notes.append(f"the learning rate {lr:.3g} is tiny (guide default: 1e-3)")
     drop = 1.0 - final / losses[0] if losses[0] else 0.0
-    notes.append(f"the loss fell only {100 * drop:.1f}%")
+    notes.append(f"the loss fell only {100 * drop:.1f}%" if drop > 0 else
+                 f"the loss did not fall ({100 * -drop:+.1f}%)")
     return ("The model cannot overfit one batch, so it has a bug, not a data problem: "
             + "; ".join(notes) + ". Check the learning rate, frozen layers, that the loss "
             "matches the labels (integer labels need a sparse loss) and that the output "

@@ -106,7 +106,7 @@ def transformer_attention(model, x, *, layer=None, batch_size=256):
     mask = _padding_mask(model, x)
     out = []
     for i in range(0, len(x), batch_size):
-        h = probe.predict_on_batch(x[i:i + batch_size])
+        h = ops.convert_to_numpy(probe(x[i:i + batch_size], training=False))
         attention_mask = None
         if mask is not None:
             keys = mask[i:i + batch_size, None, :]                   # (batch, 1, steps)

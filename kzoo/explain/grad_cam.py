@@ -147,10 +147,11 @@ def grad_cam(model, x, *, layer=None, target=None, score="logit", method="grad_c
         compiled[score] = gradients.compiled_input_gradient(
             model, lambda fm, xb, tb: ops.sum(view.scores_from_body(head([xb, fm]), tb, score)))
     channels_first = getattr(layer, "data_format", "channels_last") == "channels_first"
-    maps = []
-    for i in range(0, len(x), batch_size):
-        xb = ops.convert_to_tensor(x[i:i + batch_size])
-        tb = ops.convert_to_tensor(target[i:i + batch_size])
+    if not len(x):
+        return np.zeros((0,), "float32")
+
+    def cam_batch(xb, tb):
+        xb, tb = ops.convert_to_tensor(xb), ops.convert_to_tensor(tb)
         a = features(xb, training=False)
         grad = compiled[score](a, xb, tb)
         a, grad = ops.convert_to_numpy(a), ops.convert_to_numpy(grad)
@@ -159,8 +160,9 @@ def grad_cam(model, x, *, layer=None, target=None, score="logit", method="grad_c
         if method == "grad_cam":
             spatial = tuple(range(1, a.ndim - 1))
             grad = grad.mean(axis=spatial, keepdims=True)         # alpha_k
-        maps.append(np.maximum((grad * a).sum(axis=-1), 0.0))     # ReLU(sum_k alpha_k A^k)
-    cam = np.concatenate(maps).astype("float32") if maps else np.zeros((0,), "float32")
+        return np.maximum((grad * a).sum(axis=-1), 0.0)           # ReLU(sum_k alpha_k A^k)
+
+    cam = outputs.batched(cam_batch, [x, target], batch_size).astype("float32")
     if upsample and len(cam):
         cam = _resize(cam, x.shape[1:-1] if not channels_first else x.shape[2:])
     if normalize and len(cam):

@@ -57,11 +57,12 @@ def class_scores(model, x, *, target=None, score="logit", batch_size=256):
         float32 NumPy array ``(n,)``.
     """
     view, x, target = _prepare(model, x, target, score, batch_size)
-    out = [ops.convert_to_numpy(view.scores(ops.convert_to_tensor(x[i:i + batch_size]),
-                                            ops.convert_to_tensor(target[i:i + batch_size]),
-                                            score))
-           for i in range(0, len(x), batch_size)]
-    return np.concatenate(out).astype("float32") if out else np.zeros(0, "float32")
+    if not len(x):
+        return np.zeros(0, "float32")
+    out = outputs.batched(lambda xb, tb: view.scores(ops.convert_to_tensor(xb),
+                                                     ops.convert_to_tensor(tb), score),
+                          [x, target], batch_size)
+    return out.astype("float32")
 
 
 def _score_gradient(view, x, target, score):
@@ -95,9 +96,11 @@ def saliency(model, x, *, target=None, score="logit", batch_size=256):
         Inside Convolutional Networks" (2014).
     """
     view, x, target = _prepare(model, x, target, score, batch_size)
-    out = [np.abs(_score_gradient(view, x[i:i + batch_size], target[i:i + batch_size], score))
-           for i in range(0, len(x), batch_size)]
-    return np.concatenate(out).astype("float32") if out else np.zeros_like(x)
+    if not len(x):
+        return np.zeros_like(x)
+    out = outputs.batched(lambda xb, tb: _score_gradient(view, xb, tb, score), [x, target],
+                          batch_size)
+    return np.abs(out).astype("float32")
 
 
 def integrated_gradients(model, x, *, target=None, baseline=None, steps=IG_STEPS,
@@ -138,13 +141,14 @@ def integrated_gradients(model, x, *, target=None, baseline=None, steps=IG_STEPS
                          f"{baseline.shape}") from error
     alphas = ((np.arange(steps) + 0.5) / steps).astype("float32")
     alphas = alphas.reshape((1, steps) + (1,) * (x.ndim - 1))
-    per_call = max(1, batch_size // steps)
-    out = []
-    for i in range(0, len(x), per_call):
-        xb, tb = x[i:i + per_call], target[i:i + per_call]
+    if not len(x):
+        return np.zeros_like(x)
+
+    def attribute(xb, tb):
         path = baseline + alphas * (xb[:, None] - baseline)          # (b, steps, ...)
         flat = path.reshape((-1,) + x.shape[1:])
         grad = _score_gradient(view, flat, np.repeat(tb, steps), score)
-        mean_grad = grad.reshape(path.shape).mean(axis=1)
-        out.append((xb - baseline) * mean_grad)
-    return np.concatenate(out).astype("float32") if out else np.zeros_like(x)
+        return (xb - baseline) * grad.reshape(path.shape).mean(axis=1)
+
+    per_call = max(1, batch_size // steps)
+    return outputs.batched(attribute, [x, target], per_call).astype("float32")

@@ -79,7 +79,9 @@ def few_shot_accuracy(embedder, x, y, *, n_way=5, k_shot=5, q_queries=15, episod
     if embedder is None:
         features = x.reshape(len(x), -1).astype("float64")
     else:
-        features = np.asarray(embedder.predict(x, batch_size=batch_size, verbose=0))
+        from kzoo.adversarial.outputs import batched  # equal batches: one JAX compilation
+
+        features = batched(embedder.predict_on_batch, [x], batch_size)
     rng = np.random.default_rng(seed)
     scores = []
     n_support = n_way * k_shot

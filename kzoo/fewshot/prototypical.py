@@ -14,6 +14,7 @@ the prototypical loss. No custom ``train_step`` is needed.
 """
 
 import keras
+import numpy as np
 from keras import ops
 
 from kzoo import checks
@@ -121,10 +122,11 @@ class PrototypicalNetwork(keras.Model):
         Returns:
             int array: one of ``support_y``'s labels per query.
         """
+        from kzoo.adversarial.outputs import batched
         from kzoo.fewshot.evaluation import nearest_prototype
 
-        support = self.predict(support_x, batch_size=batch_size, verbose=0)
-        query = self.predict(query_x, batch_size=batch_size, verbose=0)
+        support = batched(self.predict_on_batch, [np.asarray(support_x)], batch_size)
+        query = batched(self.predict_on_batch, [np.asarray(query_x)], batch_size)
         return nearest_prototype(support, support_y, query, self.distance)
 
     def get_config(self):
