@@ -11,10 +11,10 @@
 * :func:`plot_heatmaps`, :func:`plot_attention`: the figures.
 
 All return NumPy arrays and work on TensorFlow, JAX and PyTorch. The guide
-also names LIME and SHAP: both are model-agnostic and only need a
-``predict`` function, so ``shap.KernelExplainer(model.predict, background)``
-or ``lime`` work on any kzoo model as they are (neither is a kzoo
-dependency); they are not re-implemented here.
+also names LIME and SHAP. Their model-agnostic explainers need only a
+``predict`` function (e.g. ``shap.KernelExplainer(model.predict, background)``),
+so they apply to kzoo models as they are; they are not re-implemented here,
+and since neither library is a kzoo dependency that use is not tested here.
 """
 
 from kzoo.explain.attention import decoder_attention, encoder_layers, transformer_attention

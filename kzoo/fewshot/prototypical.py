@@ -20,6 +20,11 @@ from keras import ops
 from kzoo import checks
 from kzoo.fewshot.distances import DISTANCES, pairwise
 
+# Cosine distances lie in [0, 2]: as logits they are too flat for a softmax to
+# become confident, so they are multiplied by a fixed scale ("metric scaling",
+# Oreshkin et al., TADAM, 2018). Squared Euclidean distances are used as they are.
+COSINE_SCALE = 10.0
+
 
 @keras.saving.register_keras_serializable(package="kzoo")
 class PrototypicalNetwork(keras.Model):
@@ -44,7 +49,7 @@ class PrototypicalNetwork(keras.Model):
         n_way: int. Classes per training episode (>= 2).
         k_shot: int. Support examples per class in a training episode.
         distance: str. ``"euclidean"`` (squared, the paper's choice) or
-            ``"cosine"``. Defaults to ``"euclidean"``.
+            ``"cosine"`` (scaled by 10 in the loss). Defaults to ``"euclidean"``.
         name: str. Defaults to ``"prototypical_network"``.
         **kwargs: Base ``keras.Model`` arguments.
 
@@ -96,7 +101,8 @@ class PrototypicalNetwork(keras.Model):
         onehot = ops.one_hot(ops.cast(support_labels, "int32"), n_way, dtype=support.dtype)
         prototypes = ops.matmul(ops.transpose(onehot), support)
         prototypes = prototypes / ops.maximum(ops.sum(onehot, axis=0)[:, None], 1.0)
-        return -pairwise(query, prototypes, self.distance)
+        distances = pairwise(query, prototypes, self.distance)
+        return -(COSINE_SCALE * distances if self.distance == "cosine" else distances)
 
     def compute_loss(self, x=None, y=None, y_pred=None, sample_weight=None, training=True):
         n_support = self.n_way * self.k_shot
