@@ -105,8 +105,10 @@ def test_explanations_fall_on_the_informative_quadrant(quadrant, tmp_path):
     assert mass_in(hires, region) >= 0.5
     ig = explain.integrated_gradients(model, x)[..., 0]
     assert mass_in(ig, region) >= 0.5
-    # Plain Grad-CAM (averaged gradients) and raw saliency are blurrier but still above chance.
-    assert mass_in(explain.grad_cam(model, x), region) > uniform + 0.05
+    # Plain Grad-CAM is not asserted here: averaging the gradient over space discards where
+    # the flatten head looks (0.34-0.64 across backends); HiResCAM keeps it. Plain Grad-CAM
+    # is checked on a global-pooling model below. Raw saliency is blurrier but above chance.
+    assert explain.grad_cam(model, x).shape == (len(x), SIZE, SIZE)
     saliency = explain.saliency(model, x)
     assert saliency.shape == x.shape and saliency.min() >= 0
     assert mass_in(saliency[..., 0], region) > uniform + 0.03
