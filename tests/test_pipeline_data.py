@@ -155,12 +155,27 @@ def _blob_images(n=4, size=24):
 
 def test_flip_is_a_mirror_image():
     images = _blob_images(8)
-    flip = data.image_augmentation(rotation=0, zoom=0, brightness=0, contrast=0, seed=1)
+    flip = data.image_augmentation(kind="natural", rotation=0, zoom=0, brightness=0,
+                                   contrast=0, seed=1)
     out = keras.ops.convert_to_numpy(flip(images, training=True))
     flipped = [np.allclose(o, i[:, ::-1]) for o, i in zip(out, images)]
     kept = [np.allclose(o, i) for o, i in zip(out, images)]
     assert all(f or k for f, k in zip(flipped, kept))
     assert any(flipped)  # seeded: some images are mirrored
+
+
+def test_symbols_are_never_mirrored_by_default():
+    """A mirrored digit is not a digit (guide: "Transformations must be realistic!")."""
+    layers = [layer.name for layer in data.image_augmentation(seed=0).layers]
+    assert "flip" not in layers and "rotation" in layers
+    natural = [layer.name for layer in data.image_augmentation(kind="natural").layers]
+    assert "flip" in natural
+    assert "flip" not in [layer.name for layer in
+                          data.augmented_dataset(_blob_images(4), seed=0).augmentation.layers]
+    assert "flip" in [layer.name for layer in data.image_augmentation(
+        flip="horizontal").layers]   # an explicit argument overrides the kind's
+    with pytest.raises(ValueError, match="kind"):
+        data.image_augmentation(kind="faces")
 
 
 def test_rotation_keeps_shape_and_mass():

@@ -1,7 +1,8 @@
 """Image augmentation in the input pipeline (guide: Regularization > Data Augmentation).
 
 The guide lists rotation (-20° to +20°), zoom, horizontal flip, brightness and
-contrast changes. Keras ships these as layers, but ``RandomRotation`` and
+contrast changes, and warns that the transforms must be realistic: ``kind``
+picks them per kind of image (no flip for digits and text-like images). Keras ships these as layers, but ``RandomRotation`` and
 ``RandomZoom`` are not XLA-compilable: put inside a model they silently turn
 ``jit_compile`` off for the whole model. So kzoo applies them to the data
 instead: :func:`augmented_dataset` wraps ``(x, y)`` into a
@@ -17,22 +18,46 @@ import numpy as np
 from kzoo import checks
 
 
-def image_augmentation(*, flip="horizontal", rotation=20.0, zoom=0.1, brightness=0.2,
-                       contrast=0.2, value_range=(0.0, 1.0), seed=None):
+#: Realistic transforms per kind of image. The guide: "Transformations must be
+#: realistic! ... Vertical flip of a face: weird" (Data Augmentation). A mirrored
+#: digit or letter is another symbol (or none), so symbols are never flipped.
+KINDS = {
+    # Photos of objects, animals, scenes: the guide's list, horizontal flip included.
+    "natural": {"flip": "horizontal", "rotation": 20.0, "zoom": 0.1, "brightness": 0.2,
+                "contrast": 0.2},
+    # Digits, letters, text-like images: no flip, small rotations (a 6 turned 180° is a 9).
+    "symbols": {"flip": None, "rotation": 10.0, "zoom": 0.1, "brightness": 0.2,
+                "contrast": 0.2},
+}
+_UNSET = object()
+
+
+def image_augmentation(*, kind="symbols", flip=_UNSET, rotation=None, zoom=None,
+                       brightness=None, contrast=None, value_range=(0.0, 1.0), seed=None):
     """The guide's image augmentations as a ``keras.Sequential`` of Keras layers.
 
+    The transforms must be realistic for the data (guide: "Transformations
+    must be realistic! ... Vertical flip of a face: weird"): ``kind`` picks
+    them, and each argument overrides its own.
+
     Args:
+        kind: str. ``"symbols"`` (digits, letters, text-like images: no flip,
+            rotation 10°, since a mirrored digit is not a digit) or
+            ``"natural"`` (photos: horizontal flip and rotation 20°, the
+            guide's list). Defaults to ``"symbols"``, which never creates an
+            unrealistic image, and fits kzoo's bundled digits.
         flip: str or None. ``"horizontal"``, ``"vertical"``,
-            ``"horizontal_and_vertical"`` or None. Defaults to ``"horizontal"``
-            (guide: "Horizontal flip"; a vertical flip of a face is "weird").
-        rotation: float. Maximum rotation in degrees, both directions; 0 turns
-            it off. Defaults to 20 (guide: "Rotation (-20° to +20°)").
-        zoom: float. Maximum zoom in or out as a fraction of the size; 0 turns
-            it off. Defaults to 0.1.
-        brightness: float. Maximum brightness shift as a fraction of
+            ``"horizontal_and_vertical"`` or None (no flip). Defaults to the
+            ``kind``'s: None for symbols, ``"horizontal"`` for natural images.
+        rotation: float or None. Maximum rotation in degrees, both directions;
+            0 turns it off. Defaults to the ``kind``'s (10 for symbols, 20 for
+            natural images; guide: "Rotation (-20° to +20°)").
+        zoom: float or None. Maximum zoom in or out as a fraction of the size;
+            0 turns it off. Defaults to 0.1.
+        brightness: float or None. Maximum brightness shift as a fraction of
             ``value_range``; 0 turns it off. Defaults to 0.2.
-        contrast: float. Maximum contrast factor change; 0 turns it off.
-            Defaults to 0.2.
+        contrast: float or None. Maximum contrast factor change; 0 turns it
+            off. Defaults to 0.2.
         value_range: tuple. Range of the pixel values. Defaults to ``(0, 1)``
             (what ``kzoo.data.load_mnist`` & co. return).
         seed: int or None. Seed of the random transforms. Defaults to None.
@@ -41,12 +66,19 @@ def image_augmentation(*, flip="horizontal", rotation=20.0, zoom=0.1, brightness
         A ``keras.Sequential`` to call on image batches with ``training=True``.
 
     Example:
-        >>> augment = kzoo.data.image_augmentation(rotation=20, seed=0)
+        >>> augment = kzoo.data.image_augmentation(kind="natural", seed=0)
         >>> batch = augment(images, training=True)
 
     Reference:
         Guide: Regularization > 4. Data Augmentation.
     """
+    checks.one_of("kind", kind, tuple(KINDS))
+    preset = KINDS[kind]
+    flip = preset["flip"] if flip is _UNSET else flip
+    rotation = preset["rotation"] if rotation is None else rotation
+    zoom = preset["zoom"] if zoom is None else zoom
+    brightness = preset["brightness"] if brightness is None else brightness
+    contrast = preset["contrast"] if contrast is None else contrast
     if flip is not None:
         checks.one_of("flip", flip, ("horizontal", "vertical", "horizontal_and_vertical"))
     checks.number_in_range("rotation", rotation, 0.0, 180.0)
@@ -114,8 +146,8 @@ class AugmentedDataset(keras.utils.PyDataset):
             self._order = self._rng.permutation(len(self.x))
 
 
-def augmented_dataset(x, y=None, *, augmentation=None, batch_size=32, shuffle=True,
-                      seed=None):
+def augmented_dataset(x, y=None, *, augmentation=None, kind="symbols", batch_size=32,
+                      shuffle=True, seed=None):
     """Wraps images and labels into a dataset that augments every training batch.
 
     Pass the result to ``model.fit`` instead of ``x, y`` (no ``batch_size``
@@ -130,7 +162,10 @@ def augmented_dataset(x, y=None, *, augmentation=None, batch_size=32, shuffle=Tr
             Defaults to None.
         augmentation: callable or None. A Keras layer/model called with
             ``training=True`` on each batch. Defaults to None, meaning
-            ``kzoo.data.image_augmentation(seed=seed)``.
+            ``kzoo.data.image_augmentation(kind=kind, seed=seed)``.
+        kind: str. The kind of images for the default augmentation:
+            ``"symbols"`` (digits, letters: never flipped) or ``"natural"``
+            (photos: horizontal flips too). Defaults to ``"symbols"``.
         batch_size: int. Defaults to 32 (guide: Quick Start).
         shuffle: bool. Reshuffle the order every epoch. Defaults to True.
         seed: int or None. Seeds the order (and the default augmentation).
@@ -156,7 +191,7 @@ def augmented_dataset(x, y=None, *, augmentation=None, batch_size=32, shuffle=Tr
                          f"len(y)={len(np.asarray(y))}")
     checks.positive_int("batch_size", batch_size)
     if augmentation is None:
-        augmentation = image_augmentation(seed=seed)
+        augmentation = image_augmentation(kind=kind, seed=seed)
     elif not callable(augmentation):
         raise ValueError("augmentation must be a callable Keras layer or None. Received: "
                          f"augmentation={augmentation!r}")
