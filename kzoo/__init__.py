@@ -16,19 +16,25 @@ KerasTuner and matplotlib are imported by the functions that need them.
 """
 
 from kzoo import (  # noqa: F401
+    adversarial,
     callbacks,
     checks,
+    compression,
     data,
+    debug,
     defaults,
     distribute,
     docstrings,
     evaluation,
+    explain,
+    fewshot,
     heads,
     layers,
     models,  # noqa: F401  (importing the families registers every factory)
     registry,
     schedules,
     tasks,
+    transfer,
     tuning,
 )
 from kzoo.callbacks.lr_finder import lr_find  # noqa: F401
@@ -41,10 +47,10 @@ from kzoo.tuning import tune  # noqa: F401
 __version__ = "0.1.0"
 
 _TOOLS = [
-    "anomaly_scores", "callbacks", "create_model", "data", "defaults", "distribute",
-    "docstrings", "evaluate", "evaluation", "greedy_decode", "heads", "layers", "list_models",
-    "lr_find", "model_info", "models", "register_model", "registry", "schedules", "tasks",
-    "tune", "tuning",
+    "adversarial", "anomaly_scores", "callbacks", "compression", "create_model", "data",
+    "debug", "defaults", "distribute", "docstrings", "evaluate", "evaluation", "explain",
+    "fewshot", "greedy_decode", "heads", "layers", "list_models", "lr_find", "model_info",
+    "models", "register_model", "registry", "schedules", "tasks", "transfer", "tune", "tuning",
 ]
 
 #: Submodules imported on first use: they pin or import more than ``import kzoo`` should.

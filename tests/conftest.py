@@ -16,6 +16,26 @@ def _fresh_keras_state():
     yield
 
 
+@pytest.fixture(scope="session")
+def digits_mlp():
+    """The guide's default MLP trained once on 1,280 shuffled digits (weights + all the data).
+
+    Shared by the compression tests (teacher, pruning and quantization source); the
+    rows after 1,280 are never trained on.
+    """
+    import numpy as np
+
+    import kzoo
+
+    keras.utils.set_random_seed(0)
+    x, y = kzoo.data.load_digits()
+    order = np.random.default_rng(0).permutation(len(x))
+    x, y = (x / 16.0)[order].astype("float32"), y[order]
+    model = kzoo.mlp_classifier(num_classes=10, input_shape=(64,), learning_rate=3e-3)
+    model.fit(x[:1280], y[:1280], epochs=20, batch_size=128, verbose=0)
+    return {"weights": model.get_weights(), "x": x, "y": y}
+
+
 @pytest.fixture
 def backend():
     return keras.backend.backend()

@@ -124,7 +124,7 @@ def test_adversarial_trainer_saves_and_reloads(tmp_path, digits):
     assert isinstance(reloaded, adversarial.AdversarialTrainer)
     np.testing.assert_array_equal(reloaded.predict(digits.x_test[:8], verbose=0),
                                   trainer.predict(digits.x_test[:8], verbose=0))
-    assert reloaded.get_config()["method"] == "pgd" and reloaded.get_config()["clip"] == [0, 1]
+    assert reloaded.get_config()["method"] == "pgd" and tuple(reloaded.get_config()["clip"]) == (0, 1)
 
 
 BAD_CALLS = [

@@ -18,15 +18,9 @@ def _student():
 
 
 @pytest.fixture(scope="module")
-def digits_teacher():
-    """A (256, 128) MLP teacher trained on 1,280 digits; student sets and a test set after."""
-    keras.utils.set_random_seed(0)
-    x, y = kzoo.data.load_digits()
-    order = np.random.default_rng(0).permutation(len(x))
-    x, y = (x / 16.0)[order].astype("float32"), y[order]
-    teacher = kzoo.mlp_classifier(num_classes=10, input_shape=(64,), learning_rate=3e-3)
-    teacher.fit(x[:1280], y[:1280], epochs=20, batch_size=128, verbose=0)
-    return {"weights": teacher.get_weights(), "x": x, "y": y}
+def digits_teacher(digits_mlp):
+    """The shared (256, 128) digits MLP (conftest) as the teacher."""
+    return digits_mlp
 
 
 def _teacher(data):

@@ -10,14 +10,9 @@ from kzoo.testing import assert_same_predictions
 
 
 @pytest.fixture(scope="module")
-def trained_mlp():
-    keras.utils.set_random_seed(0)
-    x, y = kzoo.data.load_digits()
-    order = np.random.default_rng(0).permutation(len(x))
-    x, y = (x / 16.0)[order].astype("float32"), y[order]
-    model = kzoo.mlp_classifier(num_classes=10, input_shape=(64,), learning_rate=3e-3)
-    model.fit(x[:1280], y[:1280], epochs=15, batch_size=128, verbose=0)
-    return {"weights": model.get_weights(), "x": x[1280:1792], "y": y[1280:1792]}
+def trained_mlp(digits_mlp):
+    return {"weights": digits_mlp["weights"], "x": digits_mlp["x"][1280:1792],
+            "y": digits_mlp["y"][1280:1792]}
 
 
 def _model(data):

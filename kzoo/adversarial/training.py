@@ -26,12 +26,13 @@ from keras import ops
 from kzoo import checks
 from kzoo.adversarial import attacks, outputs
 from kzoo.backend import gradients
+from kzoo.serialization import Config
 
 RATIO = 0.5  # Goodfellow et al. (2015): alpha = 0.5, half clean, half adversarial
 
 
 @keras.saving.register_keras_serializable(package="kzoo")
-class AdversarialTrainer(keras.Model):
+class AdversarialTrainer(Config, keras.Model):
     """Wraps a classifier so that ``fit`` trains it on adversarial examples.
 
     ``trainer(x)`` is ``classifier(x)`` (the two share their weights: training
@@ -76,6 +77,11 @@ class AdversarialTrainer(keras.Model):
         Goodfellow et al. (2015); Madry et al. (2018).
     """
 
+    CONFIG_ARGS = ("classifier", "eps", "method", "ratio", "steps", "step_size",
+                   "random_start", "clip", "seed")
+    NESTED_ARGS = ("classifier",)
+    TUPLE_ARGS = ("clip",)
+
     def __init__(self, classifier, *, eps, method="fgsm", ratio=RATIO,
                  steps=attacks.PGD_STEPS, step_size=None, random_start=True, clip=None,
                  seed=None, name=None, **kwargs):
@@ -97,17 +103,13 @@ class AdversarialTrainer(keras.Model):
         self._view = view
         self._attack = {"eps": eps_, "steps": steps_, "step_size": step_size_,
                         "random_start": method == "pgd" and random_start, "clip": clip}
-        self._config = {"eps": eps, "method": method, "ratio": ratio, "steps": steps,
-                        "step_size": step_size, "random_start": random_start,
-                        "clip": None if clip is None else list(clip), "seed": seed}
+        self.eps, self.method, self.ratio, self.steps = eps, method, ratio, steps
+        self.step_size, self.random_start, self.clip, self.seed = (step_size, random_start,
+                                                                  clip, seed)
         if getattr(classifier, "compiled", False):
             config = classifier.get_compile_config()
             if config is not None:
                 self.compile_from_config(config)
-
-    @property
-    def ratio(self):
-        return self._config["ratio"]
 
     def adversarial_batch(self, x, y):
         """The attack of one batch against the current weights (tensors)."""
@@ -131,17 +133,3 @@ class AdversarialTrainer(keras.Model):
         state = gradients.updated_state(self, state, scope)
         batch = (self._mix(x, x_adv), y, sample_weight)
         return super().train_step(*gradients.join_step_args(state, batch))
-
-    def get_config(self):
-        return {"name": self.name, "trainable": self.trainable,
-                "classifier": keras.saving.serialize_keras_object(self.classifier),
-                **self._config}
-
-    @classmethod
-    def from_config(cls, config, custom_objects=None):
-        config = dict(config)
-        classifier = keras.saving.deserialize_keras_object(config.pop("classifier"),
-                                                           custom_objects=custom_objects)
-        if config.get("clip") is not None:
-            config["clip"] = tuple(config["clip"])
-        return cls(classifier, **config)

@@ -27,6 +27,7 @@ import keras
 from keras import ops
 
 from kzoo import checks, heads
+from kzoo.serialization import Config
 from kzoo.transfer.freeze import set_trainable
 
 EPSILON = 1e-7
@@ -79,7 +80,7 @@ def distillation_loss(teacher_outputs, student_outputs, temperature=TEMPERATURE,
 
 
 @keras.saving.register_keras_serializable(package="kzoo")
-class Distiller(keras.Model):
+class Distiller(Config, keras.Model):
     """A student trained on hard labels and on a frozen teacher's soft targets.
 
     ``distiller(x)`` and ``predict`` return the student's outputs; ``fit(x, y)``
@@ -115,6 +116,9 @@ class Distiller(keras.Model):
         Hinton, Vinyals & Dean (2015), "Distilling the Knowledge in a Neural
         Network"; guide: neural-networks-master, Pruning and Compression.
     """
+
+    CONFIG_ARGS = ("teacher", "student", "temperature", "alpha", "from_logits")
+    NESTED_ARGS = ("teacher", "student")
 
     def __init__(self, teacher, student, temperature=TEMPERATURE, alpha=ALPHA,
                  from_logits=False, name="distiller", **kwargs):
@@ -194,27 +198,3 @@ class Distiller(keras.Model):
         self.student_loss_tracker.update_state(hard, sample_weight=batch)
         self.distillation_loss_tracker.update_state(soft, sample_weight=batch)
         return self.alpha * hard + (1.0 - self.alpha) * soft
-
-    def get_config(self):
-        def without_compile(model):
-            # The teacher's and student's own optimizers never run inside the distiller
-            # (it trains with its own); their states would only mismatch on reload.
-            config = keras.saving.serialize_keras_object(model)
-            config.pop("compile_config", None)
-            return config
-
-        return {
-            **super().get_config(),
-            "teacher": without_compile(self.teacher),
-            "student": without_compile(self.student),
-            "temperature": self.temperature,
-            "alpha": self.alpha,
-            "from_logits": self.from_logits,
-        }
-
-    @classmethod
-    def from_config(cls, config):
-        config = dict(config)
-        config["teacher"] = keras.saving.deserialize_keras_object(config["teacher"])
-        config["student"] = keras.saving.deserialize_keras_object(config["student"])
-        return cls(**config)

@@ -18,7 +18,6 @@ writes ``grad_norm_min`` / ``grad_norm_max`` into the epoch logs (for
 records its own findings.
 """
 
-import dataclasses
 import math
 
 import keras
@@ -27,6 +26,7 @@ import numpy as np
 from kzoo import checks
 from kzoo.adversarial.outputs import single
 from kzoo.backend import gradients
+from kzoo.callbacks.diagnosis.findings import Finding  # the doctor's: one finding type
 
 VANISHING_RATIO = 1e-3   # first-layer norm / last-layer norm below this: vanishing
 VANISHING_NORM = 1e-7    # or any kernel gradient norm below this
@@ -46,30 +46,6 @@ DIAGNOSES = {
         "weight initialization (He for ReLU, Glorot for tanh) and a lower learning rate "
         "(guide: Gradient Problems > Exploding Gradients)."),
 }
-
-
-@dataclasses.dataclass(frozen=True)
-class Finding:
-    """One gradient-health diagnosis (same fields as ``kzoo.callbacks`` findings).
-
-    Attributes:
-        code: str. ``"vanishing_gradients"`` or ``"exploding_gradients"``.
-        epoch: int. The 1-based epoch at which it was first seen.
-        evidence: dict. The numbers behind it.
-        cause: str. The guide's description.
-        advice: str. The guide's remedies.
-    """
-
-    code: str
-    epoch: int
-    evidence: dict
-    cause: str
-    advice: str
-
-    def __str__(self):
-        numbers = ", ".join(f"{k}={v:.3g}" if isinstance(v, float) else f"{k}={v}"
-                            for k, v in self.evidence.items())
-        return f"[{self.code}] epoch {self.epoch}: {self.cause} ({numbers}). {self.advice}"
 
 
 def _kernels(model):

@@ -1,4 +1,4 @@
-"""A kzoo classifier's body: the network up to (not including) its output layer."""
+"""Encoders: a kzoo classifier's body (up to, not including, its output layer), and its input."""
 
 import keras
 
@@ -43,3 +43,20 @@ def embedding_body(model, *, layer=None, name=None):
         raise ValueError("The embedding layer must have a single output tensor. Received: "
                          f"{len(features)} tensors")
     return keras.Model(single(model.inputs), features, name=name or f"{model.name}_body")
+
+
+def encode(encoder):
+    """``(inputs, encoder(inputs))`` for a few-shot model around ``encoder``, checked.
+
+    Raises:
+        ValueError: if ``encoder`` is not a ``keras.Model`` with one input and
+            one ``(batch, features)`` output.
+    """
+    if not isinstance(encoder, keras.Model) or len(encoder.inputs) != 1 \
+            or len(encoder.outputs) != 1 or len(encoder.outputs[0].shape) != 2:
+        raise ValueError("encoder must be a keras.Model with one input and one "
+                         "(batch, features) output. Received: encoder="
+                         f"{getattr(encoder, 'name', encoder)!r}")
+    spec = encoder.inputs[0]
+    inputs = keras.Input(shape=spec.shape[1:], dtype=spec.dtype, name="inputs")
+    return inputs, encoder(inputs)

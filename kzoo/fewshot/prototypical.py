@@ -18,7 +18,10 @@ import numpy as np
 from keras import ops
 
 from kzoo import checks
+from kzoo.fewshot.body import encode
 from kzoo.fewshot.distances import DISTANCES, pairwise
+from kzoo.fewshot.own_loss import OwnLoss
+from kzoo.serialization import Config
 
 # Cosine distances lie in [0, 2]: as logits they are too flat for a softmax to
 # become confident, so they are multiplied by a fixed scale ("metric scaling",
@@ -27,7 +30,7 @@ COSINE_SCALE = 10.0
 
 
 @keras.saving.register_keras_serializable(package="kzoo")
-class PrototypicalNetwork(keras.Model):
+class PrototypicalNetwork(OwnLoss, Config, keras.Model):
     """An embedding network trained with the prototypical loss on N-way K-shot episodes.
 
     ``model(x)`` returns the embeddings ``f(x)``. ``fit`` takes episodes
@@ -66,34 +69,19 @@ class PrototypicalNetwork(keras.Model):
         Snell et al., "Prototypical Networks for Few-shot Learning" (2017).
     """
 
+    CONFIG_ARGS = ("encoder", "n_way", "k_shot", "distance")
+    NESTED_ARGS = ("encoder",)
+
     def __init__(self, encoder, *, n_way, k_shot, distance="euclidean",
                  name="prototypical_network", **kwargs):
         checks.positive_int("n_way", n_way, minimum=2)
         checks.positive_int("k_shot", k_shot)
         checks.one_of("distance", distance, DISTANCES)
-        if not isinstance(encoder, keras.Model) or len(encoder.inputs) != 1 \
-                or len(encoder.outputs) != 1 or len(encoder.outputs[0].shape) != 2:
-            raise ValueError("encoder must be a keras.Model with one input and one "
-                             "(batch, features) output. Received: encoder="
-                             f"{getattr(encoder, 'name', encoder)!r}")
-        spec = encoder.inputs[0]
-        inputs = keras.Input(shape=spec.shape[1:], dtype=spec.dtype, name="inputs")
-        super().__init__(inputs, encoder(inputs), name=name, **kwargs)
+        inputs, outputs = encode(encoder)
+        super().__init__(inputs, outputs, name=name, **kwargs)
         self.encoder = encoder
         self.n_way, self.k_shot, self.distance = n_way, k_shot, distance
         self.accuracy_tracker = keras.metrics.Mean(name="episode_accuracy")
-
-    def compile(self, optimizer="adam", **kwargs):
-        """Compiles with ``optimizer``; the loss is the prototypical loss (no ``loss=``)."""
-        if kwargs.get("loss") is not None:
-            raise ValueError("PrototypicalNetwork computes its own loss; do not pass loss=. "
-                             f"Received: loss={kwargs['loss']!r}")
-        kwargs.pop("loss", None)
-        super().compile(optimizer=optimizer, **kwargs)
-
-    def compile_from_config(self, config):
-        # Keras skips compile_from_config for models that override compile().
-        self.compile(**keras.saving.deserialize_keras_object(config))
 
     def episode_logits(self, embeddings, support_labels, n_support, n_way):
         """Logits ``-d(query, prototype)`` ``(queries, n_way)`` of an episode's embeddings."""
@@ -134,15 +122,3 @@ class PrototypicalNetwork(keras.Model):
         support = batched(self.predict_on_batch, [np.asarray(support_x)], batch_size)
         query = batched(self.predict_on_batch, [np.asarray(query_x)], batch_size)
         return nearest_prototype(support, support_y, query, self.distance)
-
-    def get_config(self):
-        return {"name": self.name, "trainable": self.trainable,
-                "encoder": keras.saving.serialize_keras_object(self.encoder),
-                "n_way": self.n_way, "k_shot": self.k_shot, "distance": self.distance}
-
-    @classmethod
-    def from_config(cls, config, custom_objects=None):
-        config = dict(config)
-        encoder = keras.saving.deserialize_keras_object(config.pop("encoder"),
-                                                        custom_objects=custom_objects)
-        return cls(encoder, **config)

@@ -20,13 +20,16 @@ import keras
 from keras import ops
 
 from kzoo import checks
+from kzoo.fewshot.body import encode
+from kzoo.fewshot.own_loss import OwnLoss
+from kzoo.serialization import Config
 
 LOSSES = ("contrastive", "triplet")
 MARGINS = {"contrastive": 1.0, "triplet": 0.2}   # on unit-length embeddings (d in [0, 2])
 
 
 @keras.saving.register_keras_serializable(package="kzoo")
-class SiameseNetwork(keras.Model):
+class SiameseNetwork(OwnLoss, Config, keras.Model):
     """A shared encoder trained with an in-batch contrastive or triplet loss.
 
     ``model(x)`` returns the embeddings (unit length when ``normalize``).
@@ -55,36 +58,21 @@ class SiameseNetwork(keras.Model):
         of the Triplet Loss" (2017).
     """
 
+    CONFIG_ARGS = ("encoder", "loss", "margin", "normalize")
+    CONFIG_ATTRIBUTES = {"loss": "metric_loss"}   # Model.loss is taken
+    NESTED_ARGS = ("encoder",)
+
     def __init__(self, encoder, *, loss="triplet", margin=None, normalize=True,
                  name="siamese_network", **kwargs):
         checks.one_of("loss", loss, LOSSES)
         margin = MARGINS[loss] if margin is None else checks.positive("margin", margin)
         checks.one_of("normalize", normalize, (True, False))
-        if not isinstance(encoder, keras.Model) or len(encoder.inputs) != 1 \
-                or len(encoder.outputs) != 1 or len(encoder.outputs[0].shape) != 2:
-            raise ValueError("encoder must be a keras.Model with one input and one "
-                             "(batch, features) output. Received: encoder="
-                             f"{getattr(encoder, 'name', encoder)!r}")
-        spec = encoder.inputs[0]
-        inputs = keras.Input(shape=spec.shape[1:], dtype=spec.dtype, name="inputs")
-        outputs = encoder(inputs)
+        inputs, outputs = encode(encoder)
         if normalize:
             outputs = keras.layers.UnitNormalization(axis=-1, name="unit_norm")(outputs)
         super().__init__(inputs, outputs, name=name, **kwargs)
         self.encoder = encoder
         self.metric_loss, self.margin, self.normalize = loss, float(margin), normalize
-
-    def compile(self, optimizer="adam", **kwargs):
-        """Compiles with ``optimizer``; the loss is the metric-learning loss (no ``loss=``)."""
-        if kwargs.get("loss") is not None:
-            raise ValueError("SiameseNetwork computes its own loss; do not pass loss=. "
-                             f"Received: loss={kwargs['loss']!r}")
-        kwargs.pop("loss", None)
-        super().compile(optimizer=optimizer, **kwargs)
-
-    def compile_from_config(self, config):
-        # Keras skips compile_from_config for models that override compile().
-        self.compile(**keras.saving.deserialize_keras_object(config))
 
     def compute_loss(self, x=None, y=None, y_pred=None, sample_weight=None, training=True):
         y = ops.reshape(ops.cast(y, "int32"), (-1,))
@@ -111,15 +99,3 @@ class SiameseNetwork(keras.Model):
             loss = ops.sum(hinge) / ops.maximum(ops.sum(valid), 1.0)
         extra = [self._aggregate_additional_loss(value) for value in self.losses]
         return loss + ops.sum(ops.stack(extra)) if extra else loss
-
-    def get_config(self):
-        return {"name": self.name, "trainable": self.trainable,
-                "encoder": keras.saving.serialize_keras_object(self.encoder),
-                "loss": self.metric_loss, "margin": self.margin, "normalize": self.normalize}
-
-    @classmethod
-    def from_config(cls, config, custom_objects=None):
-        config = dict(config)
-        encoder = keras.saving.deserialize_keras_object(config.pop("encoder"),
-                                                        custom_objects=custom_objects)
-        return cls(encoder, **config)
