@@ -192,3 +192,26 @@ def test_unsupported_keras_tuner_is_refused(monkeypatch):
     with pytest.raises(ImportError, match=r"supports keras-tuner >=1.4.8,<1.5.*1.5.0"):
         compat.check_version()
     compat.check_version.cache_clear()
+
+
+def test_every_factory_with_an_optimizer_takes_gradient_clipping():
+    """Guide: Gradient Problems, exploding gradients -> clipping, on every factory that trains
+    by gradient (the SOM has no optimizer); one factory per family off the task layer is
+    built and its optimizers checked (the task layer's: test_numpy_bools_and_clipping...)."""
+    built = set()
+    for name in kzoo.list_models():
+        info = kzoo.model_info(name)
+        params = inspect.signature(info.factory).parameters
+        if "optimizer" not in params:
+            continue
+        assert {"clipnorm", "clipvalue"} <= set(params), name
+        if info.family in ("autoencoder", "gan", "capsule") and info.family not in built:
+            model = info.factory(**info.example.kwargs, clipnorm=0.5)
+            optimizers = (getattr(model.optimizer, "discriminator_optimizer", None),
+                          getattr(model.optimizer, "generator_optimizer", None))
+            for optimizer in [o for o in optimizers if o is not None] or [model.optimizer]:
+                assert optimizer.clipnorm == 0.5, name
+            with pytest.raises(ValueError, match="not both"):
+                info.factory(**info.example.kwargs, clipnorm=1.0, clipvalue=1.0)
+            built.add(info.family)
+    assert built == {"autoencoder", "gan", "capsule"}

@@ -26,6 +26,7 @@ from kzoo.models import blocks
 from kzoo.registry import Example, register_model
 from kzoo.search_space import Choice, Float, Int, SearchSpace, training_space
 from kzoo.serialization import Config
+from kzoo.tasks import arguments
 from kzoo.tasks.data_checks import CheckedInputs
 
 # Defaults for the family. The guide gives no numbers for autoencoders, so
@@ -235,7 +236,7 @@ def anomaly_scores(model, x, batch_size=256):
     return np.mean((x_hat - x).reshape(len(x), -1) ** 2, axis=1)
 
 
-def compile_autoencoder(model, *, optimizer, learning_rate):
+def compile_autoencoder(model, *, optimizer, learning_rate=defaults.LEARNING_RATE):
     """MSE reconstruction loss and MAE, with the guide's optimizer defaults."""
     model.compile(optimizer=heads.make_optimizer(optimizer, learning_rate),
                   loss=keras.losses.MeanSquaredError(name="mse"),
@@ -300,19 +301,24 @@ _COMMON_DOC = """
 _COMPILE_DOC = """
         optimizer: str. Defaults to ``"adam"`` (guide: Quick Start).
         learning_rate: float. Defaults to 1e-3 (guide: Quick Start).
+        clipnorm: float. Clip each gradient to this L2 norm (guide: Gradient
+            Problems, exploding gradients). Defaults to None (no clipping).
+        clipvalue: float. Clip each gradient element to ``[-clipvalue,
+            clipvalue]``. Defaults to None.
         compile: bool. Compile with MSE reconstruction loss and MAE. Defaults
             to True."""
 
 
 def _make(name, *, input_shape, latent_dim, hidden_units, filters, activation,
-          output_activation, optimizer, learning_rate, compile, **extra):
-    checks.boolean("compile", compile)
-    heads.check_compile_args(optimizer, learning_rate)
+          output_activation, optimizer, learning_rate, clipnorm, clipvalue, compile, **extra):
+    compile_args = arguments.check_compile_args(
+        {"optimizer": optimizer, "learning_rate": learning_rate, "clipnorm": clipnorm,
+         "clipvalue": clipvalue, "compile": compile})
     model = Autoencoder(input_shape, latent_dim=latent_dim, hidden_units=hidden_units,
                         filters=filters, activation=activation,
                         output_activation=output_activation, name=name, **extra)
-    if checks.boolean("compile", compile):
-        compile_autoencoder(model, optimizer=optimizer, learning_rate=learning_rate)
+    if compile_args.compile:
+        compile_autoencoder(model, optimizer=compile_args.make_optimizer())
     return model
 
 
@@ -352,11 +358,13 @@ def _make(name, *, input_shape, latent_dim, hidden_units, filters, activation,
 def autoencoder(*, input_shape, latent_dim=LATENT_DIM, hidden_units=defaults.HIDDEN_UNITS,
                 filters=CONV_FILTERS, activation=defaults.ACTIVATION,
                 output_activation="sigmoid", optimizer=defaults.OPTIMIZER,
-                learning_rate=defaults.LEARNING_RATE, compile=True):
+                learning_rate=defaults.LEARNING_RATE, clipnorm=None, clipvalue=None,
+                compile=True):
     return _make("autoencoder", input_shape=input_shape, latent_dim=latent_dim,
                  hidden_units=hidden_units, filters=filters, activation=activation,
                  output_activation=output_activation, optimizer=optimizer,
-                 learning_rate=learning_rate, compile=compile)
+                 learning_rate=learning_rate, clipnorm=clipnorm, clipvalue=clipvalue,
+                 compile=compile)
 
 
 @register_model(
@@ -403,12 +411,13 @@ def denoising_autoencoder(*, input_shape, latent_dim=LATENT_DIM,
                           activation=defaults.ACTIVATION, output_activation="sigmoid",
                           noise="gaussian", noise_level=0.2, seed=None,
                           optimizer=defaults.OPTIMIZER, learning_rate=defaults.LEARNING_RATE,
-                          compile=True):
+                          clipnorm=None, clipvalue=None, compile=True):
     checks.one_of("noise", noise, NOISE_TYPES)
     return _make("denoising_autoencoder", input_shape=input_shape, latent_dim=latent_dim,
                  hidden_units=hidden_units, filters=filters, activation=activation,
                  output_activation=output_activation, optimizer=optimizer,
-                 learning_rate=learning_rate, compile=compile, noise=noise,
+                 learning_rate=learning_rate, clipnorm=clipnorm, clipvalue=clipvalue,
+                 compile=compile, noise=noise,
                  noise_level=noise_level, seed=seed)
 
 
@@ -452,9 +461,11 @@ def sparse_autoencoder(*, input_shape, latent_dim=LATENT_DIM,
                        hidden_units=defaults.HIDDEN_UNITS, filters=CONV_FILTERS,
                        activation=defaults.ACTIVATION, output_activation="sigmoid",
                        sparsity=1e-3, code_activation="relu", optimizer=defaults.OPTIMIZER,
-                       learning_rate=defaults.LEARNING_RATE, compile=True):
+                       learning_rate=defaults.LEARNING_RATE, clipnorm=None, clipvalue=None,
+                       compile=True):
     return _make("sparse_autoencoder", input_shape=input_shape, latent_dim=latent_dim,
                  hidden_units=hidden_units, filters=filters, activation=activation,
                  output_activation=output_activation, optimizer=optimizer,
-                 learning_rate=learning_rate, compile=compile, sparsity=sparsity,
+                 learning_rate=learning_rate, clipnorm=clipnorm, clipvalue=clipvalue,
+                 compile=compile, sparsity=sparsity,
                  code_activation=code_activation)

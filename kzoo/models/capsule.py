@@ -21,7 +21,7 @@ import math
 import keras
 from keras import ops
 
-from kzoo import checks, defaults, heads
+from kzoo import checks, defaults
 from kzoo.backend.portable_compile import PortableCompile
 from kzoo.data import examples
 from kzoo.layers.capsule_length import CapsuleLength
@@ -31,6 +31,7 @@ from kzoo.layers.capsule_routing import RoutingCapsules
 from kzoo.registry import Example, register_model
 from kzoo.search_space import Choice, Float, Int, SearchSpace, training_space
 from kzoo.serialization import Config
+from kzoo.tasks import arguments
 from kzoo.tasks.data_checks import CheckedInputs
 
 
@@ -235,7 +236,7 @@ def capsule_network(*, num_classes, input_shape, conv_filters=256, conv_kernel_s
                     reconstruction_weight=0.0005, decoder_units=(512, 1024),
                     decoder_activation="sigmoid", m_plus=0.9, m_minus=0.1, down_weight=0.5,
                     optimizer=defaults.OPTIMIZER, learning_rate=defaults.LEARNING_RATE,
-                    compile=True):
+                    clipnorm=None, clipvalue=None, compile=True):
     """A capsule network: primary capsules, dynamic routing, margin loss.
 
     ``predict`` returns one score per class, the length of that class's
@@ -269,6 +270,10 @@ def capsule_network(*, num_classes, input_shape, conv_filters=256, conv_kernel_s
         down_weight: float. Margin-loss λ for absent classes. Defaults to 0.5 (paper).
         optimizer: str. Defaults to ``"adam"`` (guide: Quick Start; paper: Adam).
         learning_rate: float. Defaults to 1e-3 (guide: Quick Start).
+        clipnorm: float. Clip each gradient to this L2 norm (guide: Gradient
+            Problems, exploding gradients). Defaults to None (no clipping).
+        clipvalue: float. Clip each gradient element to ``[-clipvalue,
+            clipvalue]``. Defaults to None.
         compile: bool. Compile with the margin loss and accuracy. Defaults to True.
 
     Returns:
@@ -285,9 +290,10 @@ def capsule_network(*, num_classes, input_shape, conv_filters=256, conv_kernel_s
     Reference:
         Sabour, Frosst & Hinton (2017), "Dynamic Routing Between Capsules".
     """
-    checks.boolean("compile", compile)
+    compile_args = arguments.check_compile_args(
+        {"optimizer": optimizer, "learning_rate": learning_rate, "clipnorm": clipnorm,
+         "clipvalue": clipvalue, "compile": compile})
     loss = MarginLoss(m_plus=m_plus, m_minus=m_minus, down_weight=down_weight)
-    heads.check_compile_args(optimizer, learning_rate)
     model = CapsuleNetwork(
         num_classes, input_shape, conv_filters=conv_filters, conv_kernel_size=conv_kernel_size,
         primary_capsules=primary_capsules, primary_dim=primary_dim,
@@ -295,7 +301,7 @@ def capsule_network(*, num_classes, input_shape, conv_filters=256, conv_kernel_s
         capsule_dim=capsule_dim, routings=routings,
         reconstruction_weight=reconstruction_weight, decoder_units=decoder_units,
         decoder_activation=decoder_activation, name="capsule_network")
-    if checks.boolean("compile", compile):
-        model.compile(optimizer=heads.make_optimizer(optimizer, learning_rate), loss=loss,
+    if compile_args.compile:
+        model.compile(optimizer=compile_args.make_optimizer(), loss=loss,
                       metrics=[keras.metrics.SparseCategoricalAccuracy(name="accuracy")])
     return model

@@ -18,13 +18,14 @@ import keras
 import numpy as np
 from keras import ops
 
-from kzoo import checks, defaults, heads
+from kzoo import checks, defaults
 from kzoo.backend.portable_compile import PortableCompile
 from kzoo.data import examples
 from kzoo.models import blocks
 from kzoo.registry import Example, register_model
 from kzoo.search_space import Choice, Int, SearchSpace, training_space
 from kzoo.serialization import Config
+from kzoo.tasks import arguments
 from kzoo.tasks.data_checks import CheckedInputs
 
 # DCGAN (Radford et al., 2016): z in R^100, Adam with learning rate 2e-4 and
@@ -286,20 +287,23 @@ class GAN(CheckedInputs, PortableCompile, Config, keras.Model):
         return self.generator.predict(z, batch_size=batch_size, verbose=0)
 
 
-def _dcgan_adam(learning_rate):
-    return keras.optimizers.Adam(learning_rate, beta_1=ADAM_BETA_1)
+def _dcgan_adam(learning_rate, clip):
+    return keras.optimizers.Adam(learning_rate, beta_1=ADAM_BETA_1, **clip)
 
 
-def make_optimizers(optimizer, learning_rate):
-    """Two independent optimizers (Adam gets DCGAN's beta_1 = 0.5)."""
-    heads.check_compile_args(optimizer, learning_rate)
+def make_optimizers(optimizer, learning_rate, *, clipnorm=None, clipvalue=None):
+    """Two independent optimizers (Adam gets DCGAN's beta_1 = 0.5), clipped alike."""
     if isinstance(optimizer, keras.optimizers.Optimizer):
         raise ValueError("optimizer must be a name here (two instances are built from it). "
                          f"Received: optimizer={optimizer!r}")
+    args = arguments.check_compile_args(
+        {"optimizer": optimizer, "learning_rate": learning_rate, "clipnorm": clipnorm,
+         "clipvalue": clipvalue, "compile": True})
     if optimizer == "adam":
-        return GANOptimizers(_dcgan_adam(learning_rate), _dcgan_adam(learning_rate))
-    return GANOptimizers(heads.make_optimizer(optimizer, learning_rate),
-                         heads.make_optimizer(optimizer, learning_rate))
+        clip = {k: v for k, v in (("clipnorm", clipnorm), ("clipvalue", clipvalue))
+                if v is not None}
+        return GANOptimizers(_dcgan_adam(learning_rate, clip), _dcgan_adam(learning_rate, clip))
+    return GANOptimizers(args.make_optimizer(), args.make_optimizer())
 
 
 def _space():
@@ -341,7 +345,8 @@ def _space():
 )
 def gan(*, input_shape, latent_dim=LATENT_DIM, generator_units=GENERATOR_UNITS,
         discriminator_units=DISCRIMINATOR_UNITS, filters=FILTERS, output_activation="sigmoid",
-        seed=None, optimizer=defaults.OPTIMIZER, learning_rate=LEARNING_RATE, compile=True):
+        seed=None, optimizer=defaults.OPTIMIZER, learning_rate=LEARNING_RATE, clipnorm=None,
+        clipvalue=None, compile=True):
     """A GAN: generator vs discriminator, two optimizers, ``fit(x)`` and ``generate(n)``.
 
     Dense networks for vector data (``input_shape=(features,)``), DCGAN-style
@@ -370,6 +375,10 @@ def gan(*, input_shape, latent_dim=LATENT_DIM, generator_units=GENERATOR_UNITS,
             beta_1 = 0.5. Defaults to ``"adam"`` (guide: Quick Start).
         learning_rate: float. Learning rate of both optimizers. Defaults to
             2e-4 (DCGAN; the guide's 1e-3 is too fast for adversarial training).
+        clipnorm: float. Clip each gradient of both networks to this L2 norm
+            (guide: Gradient Problems). Defaults to None (no clipping).
+        clipvalue: float. Clip each gradient element to ``[-clipvalue,
+            clipvalue]``. Defaults to None.
         compile: bool. Compile with two optimizers. Defaults to True.
 
     Returns:
@@ -386,10 +395,11 @@ def gan(*, input_shape, latent_dim=LATENT_DIM, generator_units=GENERATOR_UNITS,
         Convolutional GANs"; neural-networks-master: GAN.
     """
     checks.boolean("compile", compile)
-    optimizers = make_optimizers(optimizer, learning_rate)
+    optimizers = make_optimizers(optimizer, learning_rate, clipnorm=clipnorm,
+                                 clipvalue=clipvalue)
     model = GAN(input_shape, latent_dim=latent_dim, generator_units=generator_units,
                 discriminator_units=discriminator_units, filters=filters,
                 output_activation=output_activation, seed=seed, name="gan")
-    if checks.boolean("compile", compile):
+    if compile:
         model.compile(optimizer=optimizers)
     return model

@@ -12,7 +12,7 @@ so that the standard ``model.fit`` trains it on TensorFlow, JAX and PyTorch
 import keras
 from keras import ops
 
-from kzoo import checks, defaults, heads
+from kzoo import checks, defaults
 from kzoo.backend.portable_compile import PortableCompile
 from kzoo.data import examples
 from kzoo.layers.sampling import Sampling
@@ -27,6 +27,7 @@ from kzoo.models.autoencoders import (
 from kzoo.registry import Example, register_model
 from kzoo.search_space import Float, SearchSpace
 from kzoo.serialization import Config
+from kzoo.tasks import arguments
 from kzoo.tasks.data_checks import CheckedInputs
 
 # The Keras VAE example's latent size: a 2-D latent space can be plotted as is.
@@ -147,7 +148,7 @@ class VariationalAutoencoder(CheckedInputs, PortableCompile, Config, _CodecMixin
 def vae(*, input_shape, latent_dim=LATENT_DIM, hidden_units=defaults.HIDDEN_UNITS,
         filters=CONV_FILTERS, activation=defaults.ACTIVATION, output_activation="sigmoid",
         beta=1.0, seed=None, optimizer=defaults.OPTIMIZER,
-        learning_rate=defaults.LEARNING_RATE, compile=True):
+        learning_rate=defaults.LEARNING_RATE, clipnorm=None, clipvalue=None, compile=True):
     """A variational autoencoder: reconstruction + KL loss, ``encode``, ``decode``, ``sample(n)``.
 
     Dense for vector inputs, convolutional for images (chosen by the rank of
@@ -176,6 +177,10 @@ def vae(*, input_shape, latent_dim=LATENT_DIM, hidden_units=defaults.HIDDEN_UNIT
         seed: int. Seed of the sampling noise. Defaults to None.
         optimizer: str. Defaults to ``"adam"`` (guide: Quick Start).
         learning_rate: float. Defaults to 1e-3 (guide: Quick Start).
+        clipnorm: float. Clip each gradient to this L2 norm (guide: Gradient
+            Problems, exploding gradients). Defaults to None (no clipping).
+        clipvalue: float. Clip each gradient element to ``[-clipvalue,
+            clipvalue]``. Defaults to None.
         compile: bool. Compile with the optimizer (the loss is the model's
             own). Defaults to True.
 
@@ -193,12 +198,13 @@ def vae(*, input_shape, latent_dim=LATENT_DIM, hidden_units=defaults.HIDDEN_UNIT
         Kingma & Welling (2014), "Auto-Encoding Variational Bayes";
         neural-networks-master: Autoencoders.
     """
-    checks.boolean("compile", compile)
-    heads.check_compile_args(optimizer, learning_rate)
+    compile_args = arguments.check_compile_args(
+        {"optimizer": optimizer, "learning_rate": learning_rate, "clipnorm": clipnorm,
+         "clipvalue": clipvalue, "compile": compile})
     model = VariationalAutoencoder(input_shape, latent_dim=latent_dim, hidden_units=hidden_units,
                                    filters=filters, activation=activation,
                                    output_activation=output_activation, beta=beta, seed=seed,
                                    name="vae")
-    if checks.boolean("compile", compile):
-        model.compile(optimizer=heads.make_optimizer(optimizer, learning_rate))
+    if compile_args.compile:
+        model.compile(optimizer=compile_args.make_optimizer())
     return model
