@@ -46,7 +46,8 @@ class BatchNormalization(Config, keras.layers.BatchNormalization):
     of ``moving_mean`` / ``moving_variance``: update ``t`` uses the momentum
     ``min(momentum, (1 + t) / (10 + t))`` (see the module docstring), so the
     moving statistics are usable after a handful of steps instead of a few
-    hundred. ``num_updates`` counts the updates and is saved with the model.
+    hundred. ``num_updates`` counts the updates (one count per channel, shaped
+    like ``moving_mean``) and is saved with the model.
 
     Args:
         momentum: float. The long-run momentum of the moving averages, in
@@ -80,8 +81,11 @@ class BatchNormalization(Config, keras.layers.BatchNormalization):
 
     def build(self, input_shape):
         super().build(input_shape)
-        self.num_updates = self.add_weight(shape=(), name="num_updates", initializer="zeros",
-                                           trainable=False, dtype="float32", autocast=False)
+        # One count per channel, shaped like the moving statistics, so that tools
+        # which slice a BN layer's weights by channel (kzoo.compression) keep working.
+        self.num_updates = self.add_weight(shape=(input_shape[self.axis],), name="num_updates",
+                                           initializer="zeros", trainable=False,
+                                           dtype="float32", autocast=False)
 
     def call(self, inputs, training=None, mask=None):
         if not (training and self.trainable and self.warmup):
@@ -94,7 +98,7 @@ class BatchNormalization(Config, keras.layers.BatchNormalization):
         for moving, batch in ((self.moving_mean, mean), (self.moving_variance, variance)):
             old = ops.cast(moving, inputs.dtype)
             moving.assign(ops.cast(old * momentum + batch * (1.0 - momentum), moving.dtype))
-        self.num_updates.assign_add(ops.ones((), dtype="float32"))
+        self.num_updates.assign_add(ops.ones(self.num_updates.shape, dtype="float32"))
         gamma = ops.cast(self.gamma, inputs.dtype) if self.scale else None
         beta = ops.cast(self.beta, inputs.dtype) if self.center else None
         outputs = ops.batch_normalization(inputs, mean=mean, variance=variance, axis=self.axis,
