@@ -97,8 +97,8 @@ def test_residual_block_adds_its_input():
     stem = model.get_layer("stem_relu")
     add = model.get_layer("stage0_block0_add")
     bn = model.get_layer("stage0_block0_b_bn")
-    gamma, beta, mean, var = bn.get_weights()
-    bn.set_weights([np.zeros_like(gamma), np.zeros_like(beta), mean, var])
+    gamma, beta, *statistics = bn.get_weights()  # moving mean, variance, update count
+    bn.set_weights([np.zeros_like(gamma), np.zeros_like(beta), *statistics])
     probe = keras.Model(model.inputs, [stem.output, add.output])
     x = np.random.default_rng(0).normal(size=(2, 8, 8, 1)).astype("float32")
     before, after = probe.predict(x, verbose=0)
