@@ -242,6 +242,10 @@ def time_torch(model, kw, x, y):
 
 def _worker(args):
     """Child process: one timed epoch; prints one JSON line."""
+    torch_side = args.worker == "torch" or os.environ.get("KERAS_BACKEND") == "torch"
+    if torch_side and os.environ.get("KZOO_BENCH_TORCH_THREADS"):
+        import torch
+        torch.set_num_threads(int(os.environ["KZOO_BENCH_TORCH_THREADS"]))
     kw = model_kwargs(args.models[0], args.tiny)
     x, y = make_data(args.models[0], kw, args.samples)
     if args.worker == "torch":
@@ -251,9 +255,19 @@ def _worker(args):
     print("RESULT " + json.dumps({"seconds": seconds, "peak_mib": _peak_mib()}))
 
 
-def measure(side, model, *, samples, tiny, timeout=3600):
+def _thread_env(threads):
+    """Environment that caps every framework's CPU thread pools at ``threads``."""
+    if not threads:
+        return {}
+    n = str(threads)
+    return {"OMP_NUM_THREADS": n, "MKL_NUM_THREADS": n, "TF_NUM_INTRAOP_THREADS": n,
+            "TF_NUM_INTEROP_THREADS": n, "KZOO_BENCH_TORCH_THREADS": n,
+            "XLA_FLAGS": "--xla_cpu_multi_thread_eigen=" + ("false" if threads == 1 else "true")}
+
+
+def measure(side, model, *, samples, tiny, threads=None, timeout=3600):
     """Runs one measurement in a fresh process. ``side`` is "torch" or a backend."""
-    env = {**os.environ, "TF_CPP_MIN_LOG_LEVEL": "3"}
+    env = {**os.environ, "TF_CPP_MIN_LOG_LEVEL": "3", **_thread_env(threads)}
     if side != "torch":
         env["KERAS_BACKEND"] = side
     root = str(pathlib.Path(__file__).resolve().parent.parent)
@@ -268,7 +282,8 @@ def measure(side, model, *, samples, tiny, timeout=3600):
     return {"error": f"exit {proc.returncode}: {tail[0][:160]}"}
 
 
-def run(models=MODELS, backends=BACKENDS, *, repeats=3, samples=2048, tiny=False, log=None):
+def run(models=MODELS, backends=BACKENDS, *, repeats=3, samples=2048, tiny=False,
+        threads=None, log=None):
     """All measurements; returns ``{model: {side: [result, ...]}}``.
 
     Per model and repeat the sides (the PyTorch loop, then each backend) run
@@ -283,7 +298,7 @@ def run(models=MODELS, backends=BACKENDS, *, repeats=3, samples=2048, tiny=False
             shift = repeat % len(sides)
             for side in sides[shift:] + sides[:shift]:
                 result = measure("torch" if side == "torch-loop" else side, model,
-                                 samples=samples, tiny=tiny)
+                                 samples=samples, tiny=tiny, threads=threads)
                 results[model][side].append(result)
                 if log:
                     log(f"{model} {side} repeat {repeat}: {result}")
@@ -314,9 +329,10 @@ def summarize(results):
     return rows
 
 
-def format_table(rows, *, samples, repeats):
-    lines = [f"one epoch of {samples} samples, batch {BATCH_SIZE}, median of {repeats}; "
-             "ratio = PyTorch-loop s / kzoo s (> 1: kzoo faster)", "",
+def format_table(rows, *, samples, repeats, threads=None):
+    lines = [f"one epoch of {samples} samples, batch {BATCH_SIZE}, median of {repeats}, "
+             f"threads={threads or 'default'}; ratio = PyTorch-loop s / kzoo s "
+             "(> 1: kzoo faster)", "",
              "| model | backend | kzoo s | PyTorch loop s | ratio | kzoo peak MiB "
              "| PyTorch peak MiB |", "|---|---|---:|---:|---:|---:|---:|"]
     for row in rows:
@@ -339,6 +355,10 @@ def main(argv=None):
                         help="samples per epoch (default 2048; 64 with --tiny)")
     parser.add_argument("--tiny", action="store_true",
                         help="tiny models and data, one repeat by default: a smoke test")
+    parser.add_argument("--threads", type=int, default=None,
+                        help="cap the CPU threads of every framework on both sides (torch, "
+                             "OpenMP, TF, XLA); default: each framework's own choice. On a "
+                             "busy, shared machine 1 avoids OpenMP oversubscription")
     parser.add_argument("--worker", default=None, help=argparse.SUPPRESS)
     args = parser.parse_args(argv)
     if args.samples is None:
@@ -348,9 +368,10 @@ def main(argv=None):
     if args.worker:
         return _worker(args)
     results = run(args.models, args.backends, repeats=args.repeats, samples=args.samples,
-                  tiny=args.tiny, log=lambda line: print(line, file=sys.stderr, flush=True))
+                  tiny=args.tiny, threads=args.threads,
+                  log=lambda line: print(line, file=sys.stderr, flush=True))
     rows = summarize(results)
-    print(format_table(rows, samples=args.samples, repeats=args.repeats))
+    print(format_table(rows, samples=args.samples, repeats=args.repeats, threads=args.threads))
     return rows
 
 
