@@ -175,3 +175,49 @@ def test_fused_path_is_faster_than_keras_loop_on_torch():
             best = min(best, time.perf_counter() - start)
         return best
     assert seconds(fast) * 3 < seconds(plain)
+
+
+LOAD_ELSEWHERE = """
+import sys, numpy as np, keras
+for path in sys.argv[1:]:
+    model = keras.saving.load_model(path)
+    x = np.load(path + ".x.npy")
+    np.save(path + ".out.npy", model.predict(x, verbose=0))
+"""
+NEXT_BACKEND = {"torch": "jax", "jax": "tensorflow", "tensorflow": "torch"}
+
+
+def test_keras_files_predict_identically_on_the_next_backend(tmp_path):
+    """Saved here, loaded on the next backend (torch -> jax -> tensorflow -> torch)."""
+    import os
+    import pathlib
+    import subprocess
+    import sys
+
+    keras.utils.set_random_seed(0)
+    rng = np.random.default_rng(5)
+    tokens = rng.integers(1, 30, size=(8, 9)).astype("int32")
+    tokens[:3, 6:] = 0  # padded: the masked (packed) path on torch
+    models = {
+        "lstm_tokens": (kzoo.lstm_classifier(num_classes=2, vocab_size=30, embedding_dim=8,
+                                             units=4, bidirectional=True), tokens),
+        "gru_numeric": (kzoo.gru_regressor(input_shape=(6, 2), outputs=2, units=4,
+                                           num_layers=2),
+                        rng.normal(size=(8, 6, 2)).astype("float32")),
+    }
+    paths, expected = [], {}
+    for name, (model, x) in models.items():
+        path = str(tmp_path / f"{name}.keras")
+        model.save(path)
+        np.save(path + ".x.npy", x)
+        paths.append(path)
+        expected[path] = model.predict(x, verbose=0)
+    root = str(pathlib.Path(__file__).resolve().parent.parent)
+    env = {**os.environ, "KERAS_BACKEND": NEXT_BACKEND[keras.backend.backend()],
+           "TF_CPP_MIN_LOG_LEVEL": "3",
+           "PYTHONPATH": os.pathsep.join(p for p in (root, os.environ.get("PYTHONPATH")) if p)}
+    out = subprocess.run([sys.executable, "-c", "import kzoo\n" + LOAD_ELSEWHERE, *paths],
+                         capture_output=True, text=True, env=env, timeout=300)
+    assert out.returncode == 0, out.stderr[-2000:]
+    for path in paths:
+        np.testing.assert_allclose(np.load(path + ".out.npy"), expected[path], atol=1e-5)
