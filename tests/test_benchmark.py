@@ -98,19 +98,18 @@ def test_vs_pytorch_twins_have_the_kzoo_architecture(model):
     bench = load_vs_pytorch()
     defaults = kzoo.model_info(f"{model}_classifier").defaults
     assert {k: defaults[k] for k in bench.TWIN_DEFAULTS[model]} == bench.TWIN_DEFAULTS[model]
-    for tiny in (False,):  # the sizes of the published table
-        kw = bench.model_kwargs(model, tiny)
-        twin = bench.torch_model(model, kw)
-        net = kzoo.create_model(f"{model}_classifier", **kw, compile=False)
-        x, _ = bench.make_data(model, kw, 2)
-        xt = torch.as_tensor(x)
-        out = twin(xt.permute(0, 3, 1, 2) if model == "cnn" else xt)
-        assert tuple(out.shape) == (2, *net.output.shape[1:])
-        torch_params = sum(p.numel() for p in twin.parameters())
-        extra = 0
-        if model in ("lstm", "gru"):  # PyTorch: bias_hh next to bias_ih
-            gates, units = (4 if model == "lstm" else 3), kw["units"]
-            extra = gates * units if model == "lstm" else 0  # Keras GRU keeps both biases
-        if model == "cnn":  # BatchNorm's moving statistics are buffers in PyTorch
-            extra = -2 * sum(kw.get("filters", bench.TWIN_DEFAULTS["cnn"]["filters"]))
-        assert torch_params == net.count_params() + extra, (torch_params, net.count_params())
+    kw = bench.model_kwargs(model)  # the sizes of the published table
+    twin = bench.torch_model(model, kw)
+    net = kzoo.create_model(f"{model}_classifier", **kw, compile=False)
+    x, _ = bench.make_data(model, kw, 2)
+    xt = torch.as_tensor(x)
+    out = twin(xt.permute(0, 3, 1, 2) if model == "cnn" else xt)
+    assert tuple(out.shape) == (2, *net.output.shape[1:])
+    torch_params = sum(p.numel() for p in twin.parameters())
+    extra = 0
+    if model in ("lstm", "gru"):  # PyTorch: bias_hh next to bias_ih
+        gates, units = (4 if model == "lstm" else 3), kw["units"]
+        extra = gates * units if model == "lstm" else 0  # Keras GRU keeps both biases
+    if model == "cnn":  # BatchNorm's moving statistics are buffers in PyTorch
+        extra = -2 * sum(kw.get("filters", bench.TWIN_DEFAULTS["cnn"]["filters"]))
+    assert torch_params == net.count_params() + extra, (torch_params, net.count_params())
