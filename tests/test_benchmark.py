@@ -59,3 +59,57 @@ def test_torch_twins_match_the_kzoo_sizes(name, size):
     table = bench.format_table([{"model": name, "error": "boom"}], backend="x", batch_size=4,
                                steps=1, size=size)
     assert "failed: boom" in table
+
+
+VS_PYTORCH = pathlib.Path(__file__).parent.parent / "benchmarks" / "vs_pytorch.py"
+
+
+def load_vs_pytorch():
+    spec = importlib.util.spec_from_file_location("kzoo_vs_pytorch", VS_PYTORCH)
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+@pytest.mark.skipif(not HAS_TORCH, reason="the PyTorch reference loop needs torch")
+def test_vs_pytorch_runs_at_tiny_size_and_reports_a_ratio(capsys):
+    """Two subprocesses (the PyTorch loop, kzoo on this backend); it asserts no speed."""
+    import keras
+
+    backend = keras.backend.backend()
+    rows = load_vs_pytorch().main(["--tiny", "--models", "mlp", "--backends", backend,
+                                   "--threads", "1"])
+    assert [(row["model"], row["backend"]) for row in rows] == [("mlp", backend)]
+    row = rows[0]
+    assert "error" not in row, row
+    assert row["kzoo_s"] > 0 and row["torch_s"] > 0 and row["kzoo_peak_mib"] > 0
+    assert row["ratio"] == pytest.approx(row["torch_s"] / row["kzoo_s"])
+    assert f"| mlp | {backend} |" in capsys.readouterr().out
+
+
+@pytest.mark.skipif(not HAS_TORCH, reason="the PyTorch twins need torch")
+@pytest.mark.parametrize("model", ["mlp", "cnn", "lstm", "gru", "transformer"])
+def test_vs_pytorch_twins_have_the_kzoo_architecture(model):
+    """Same defaults and (up to PyTorch's second recurrent bias) the same weights."""
+    import torch
+
+    import kzoo
+
+    bench = load_vs_pytorch()
+    defaults = kzoo.model_info(f"{model}_classifier").defaults
+    assert {k: defaults[k] for k in bench.TWIN_DEFAULTS[model]} == bench.TWIN_DEFAULTS[model]
+    kw = bench.model_kwargs(model)  # the sizes of the published table
+    twin = bench.torch_model(model, kw)
+    net = kzoo.create_model(f"{model}_classifier", **kw, compile=False)
+    x, _ = bench.make_data(model, kw, 2)
+    xt = torch.as_tensor(x)
+    out = twin(xt.permute(0, 3, 1, 2) if model == "cnn" else xt)
+    assert tuple(out.shape) == (2, *net.output.shape[1:])
+    torch_params = sum(p.numel() for p in twin.parameters())
+    extra = 0
+    if model in ("lstm", "gru"):  # PyTorch: bias_hh next to bias_ih
+        gates, units = (4 if model == "lstm" else 3), kw["units"]
+        extra = gates * units if model == "lstm" else 0  # Keras GRU keeps both biases
+    if model == "cnn":  # BatchNorm's moving statistics are buffers in PyTorch
+        extra = -2 * sum(kw.get("filters", bench.TWIN_DEFAULTS["cnn"]["filters"]))
+    assert torch_params == net.count_params() + extra, (torch_params, net.count_params())

@@ -6,6 +6,7 @@ from kzoo.layers.capsule_length import CapsuleLength  # noqa: F401
 from kzoo.layers.capsule_mask import CapsuleMask  # noqa: F401
 from kzoo.layers.capsule_primary import PrimaryCapsules  # noqa: F401
 from kzoo.layers.capsule_routing import RoutingCapsules  # noqa: F401
+from kzoo.layers.fused_recurrent import GRU, LSTM  # noqa: F401
 from kzoo.layers.last_value_offset import LastValueOffset  # noqa: F401
 from kzoo.layers.masked_global_max_pooling import MaskedGlobalMaxPooling1D  # noqa: F401
 from kzoo.layers.masking_noise import MaskingNoise  # noqa: F401

@@ -16,7 +16,7 @@ Two kinds of input:
 
 import keras
 
-from kzoo import checks, defaults, tasks
+from kzoo import checks, defaults, layers, tasks
 from kzoo.data import examples
 from kzoo.models import blocks
 from kzoo.registry import Example
@@ -31,8 +31,8 @@ EMBEDDING_DIM = 128
 
 _CELLS = {
     "rnn": keras.layers.SimpleRNN,
-    "lstm": keras.layers.LSTM,
-    "gru": keras.layers.GRU,
+    "lstm": layers.LSTM,  # keras.layers.LSTM/GRU + PyTorch's fused kernels on torch
+    "gru": layers.GRU,
 }
 _GUIDE = {
     "rnn": "Sequence Models > 1. RNN (Recurrent Neural Networks)",
