@@ -157,26 +157,6 @@ def test_recurrent_models_use_the_fast_layers_and_round_trip(tmp_path):
                                    atol=1e-6)
 
 
-@pytest.mark.skipif(not TORCH, reason="the speed-up exists on the torch backend")
-def test_fused_path_is_faster_than_keras_loop_on_torch():
-    """The point of it: one fused kernel instead of a Python loop over 100 steps."""
-    import time
-
-    import torch
-
-    x = torch.randn(32, 100, 4)
-    fast, plain = _twins(kzoo.layers.LSTM, keras.layers.LSTM, features=4)
-
-    def seconds(layer):
-        best = float("inf")
-        for _ in range(3):
-            start = time.perf_counter()
-            layer(x).sum().backward()
-            best = min(best, time.perf_counter() - start)
-        return best
-    assert seconds(fast) * 3 < seconds(plain)
-
-
 LOAD_ELSEWHERE = """
 import sys, numpy as np, keras
 for path in sys.argv[1:]:
