@@ -2,8 +2,10 @@
 
 Guide: "Sequence Models - Architecture and Usage" (RNN, LSTM, GRU) and
 neural-networks-master "Recurrent Neural Networks (RNN)" (bidirectional
-variant). Every layer is a Keras built-in (``SimpleRNN``, ``LSTM``, ``GRU``,
-``Bidirectional``, ``Embedding``), so models save and reload anywhere.
+variant). The layers are Keras' (``SimpleRNN``, ``Bidirectional``,
+``Embedding``) and ``kzoo.layers.LSTM`` / ``GRU``: Keras' LSTM and GRU, same
+weights and config, that run PyTorch's fused kernels on the torch backend
+(``kzoo/backend/fused_rnn.py``); models save and reload on every backend.
 
 Two kinds of input:
 
