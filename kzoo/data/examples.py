@@ -61,6 +61,25 @@ def sequence_classes(rng, n=64, steps=12, features=3):
     return x, (x[:, :, 0].sum(axis=1) > 0).astype("int32")
 
 
+def series_shapes(rng, n=64, steps=24, channels=1, classes=3, offset=0.0):
+    """Noisy series holding one shape at a random place: a bump, a step pulse or a dip.
+
+    The class is the kind of shape (``classes`` <= 3), not where it is, so a
+    convolution + global pooling network learns it. ``offset`` shifts every
+    value (activations far from the mean 0 / variance 1 batch norm starts from).
+    """
+    y = rng.integers(0, classes, size=n)
+    t = np.arange(steps)
+    x = rng.normal(0, 0.3, size=(n, steps, channels))
+    width = max(steps // 6, 2)
+    for i, label in enumerate(y):
+        start = int(rng.integers(0, steps - 2 * width))
+        window = (t >= start) & (t < start + 2 * width)
+        bump = np.exp(-0.5 * ((t - start - width) / (width / 2)) ** 2)
+        x[i, :, :] += [bump, 1.5 * window, -1.5 * bump][int(label)][:, None]
+    return (x + offset).astype("float32"), y.astype("int32")
+
+
 def token_classes(rng, n=64, steps=12, vocab=30):
     """Pre-padded token sequences; label: does token 1 appear?"""
     x = rng.integers(2, vocab, size=(n, steps))

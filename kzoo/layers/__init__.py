@@ -1,5 +1,6 @@
 """Custom layers: one public, serializable layer per file, written with ``keras.ops``."""
 
+from kzoo.layers.batch_normalization import BatchNormalization  # noqa: F401
 from kzoo.layers.capsule import Squash, squash  # noqa: F401
 from kzoo.layers.capsule_length import CapsuleLength  # noqa: F401
 from kzoo.layers.capsule_mask import CapsuleMask  # noqa: F401

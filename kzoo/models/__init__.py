@@ -12,6 +12,7 @@ import importlib
 FAMILIES = {
     "dense": ("dense",),
     "conv": ("conv",),
+    "conv1d": ("conv1d.fcn", "conv1d.resnet", "conv1d.inception"),
     "recurrent": ("recurrent",),
     "attention": ("attention",),
     "rbf": ("rbf",),

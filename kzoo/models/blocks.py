@@ -1,13 +1,22 @@
 """Building blocks shared by the factories: activations, initializers, dense stacks.
 
 These are thin helpers over Keras built-ins (
-``HeNormal``/``GlorotUniform``, ``Dense``/``BatchNormalization``/``Dropout``)
+``HeNormal``/``GlorotUniform``, ``Dense``/``Dropout``, and kzoo's
+``BatchNormalization``, whose moving statistics are right on small data)
 so every family applies the guide's choices the same way.
 """
 
 import keras
 
 from kzoo import checks, defaults
+from kzoo.layers.batch_normalization import BatchNormalization
+
+#: Keras' BatchNormalization momentum: the long-run value of kzoo's warmed-up one.
+BATCH_NORM_MOMENTUM = 0.99
+BATCH_NORM_MOMENTUM_DOC = """float. Long-run momentum of the batch-norm moving
+            statistics (:class:`kzoo.layers.BatchNormalization`: warmed up
+            from a cumulative average, so the statistics are right after a
+            few steps on small data). Defaults to 0.99 (Keras' default)."""
 
 # Activation Functions > Weight init: He for the ReLU family, Glorot (Xavier)
 # for tanh / sigmoid.
@@ -48,12 +57,13 @@ def embedding(vocab_size, dim, *, mask_zero=True, name="embedding"):
 
 
 def dense_stack(x, hidden_units, *, activation=defaults.ACTIVATION, dropout=0.0,
-                batch_norm=False, kernel_regularizer=None, kernel_initializer=None,
-                name="hidden"):
+                batch_norm=False, batch_norm_momentum=BATCH_NORM_MOMENTUM,
+                kernel_regularizer=None, kernel_initializer=None, name="hidden"):
     """Dense -> [BatchNorm] -> activation -> [Dropout], once per entry of ``hidden_units``.
 
     Batch normalization sits between the linear part and the activation, as in
-    the original paper; dropout follows the activation (guide: Dropout).
+    the original paper; dropout follows the activation (guide: Dropout). The
+    batch norm is :class:`kzoo.layers.BatchNormalization` (warmed-up momentum).
     """
     init = initializer_for(activation, kernel_initializer)
     width = x.shape[-1]
@@ -66,7 +76,7 @@ def dense_stack(x, hidden_units, *, activation=defaults.ACTIVATION, dropout=0.0,
                                kernel_regularizer=kernel_regularizer,
                                name=f"{name}_{i}_dense")(x)
         if batch_norm:
-            x = keras.layers.BatchNormalization(name=f"{name}_{i}_bn")(x)
+            x = BatchNormalization(momentum=batch_norm_momentum, name=f"{name}_{i}_bn")(x)
         x = keras.layers.Activation(activation, name=f"{name}_{i}_{activation}")(x)
         if dropout:
             x = keras.layers.Dropout(dropout, name=f"{name}_{i}_dropout")(x)

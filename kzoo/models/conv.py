@@ -4,14 +4,16 @@ Guide: neural-networks-master "Convolutional Neural Networks (CNN)" (conv
 layers extract features with shared kernels, pooling downsamples, dense layers
 classify) and "Residual Networks (ResNet)" (``y = F(x) + x``: skip
 connections against vanishing gradients). Built from Keras layers only
-(``Conv2D``, ``BatchNormalization``, ``MaxPooling2D``, ``Add``...), so the
-models save and reload on every backend.
+(``Conv2D``, ``MaxPooling2D``, ``Add``...) and kzoo's serializable
+``BatchNormalization`` (moving statistics right on small data), so the models
+save and reload on every backend.
 """
 
 import keras
 
 from kzoo import checks, defaults, tasks
 from kzoo.data import examples
+from kzoo.layers.batch_normalization import BatchNormalization
 from kzoo.models import blocks
 from kzoo.registry import Example
 from kzoo.search_space import Float, Int, SearchSpace, dropout_space, training_space
@@ -88,7 +90,8 @@ def _check_image_size(input_shape, count, what, *, halvings_per_count=0):
 
 
 def cnn_body(*, input_shape, filters=(32, 64), kernel_size=3, pool="max", dense_units=(128,),
-             dropout=defaults.DROPOUT, batch_norm=True, kernel_regularizer=None):
+             dropout=defaults.DROPOUT, batch_norm=True,
+             batch_norm_momentum=blocks.BATCH_NORM_MOMENTUM, kernel_regularizer=None):
     """[conv -> batch norm -> ReLU -> pool] blocks, flattened into a dense stack.
 
     Each entry of ``filters`` adds one block: a ``kernel_size`` convolution
@@ -116,6 +119,7 @@ def cnn_body(*, input_shape, filters=(32, 64), kernel_size=3, pool="max", dense_
         batch_norm: bool. Batch normalization between each convolution and
             its ReLU. Defaults to True (guide: Batch Normalization, "allows
             higher learning rates").
+        batch_norm_momentum: {momentum}
     """
     input_shape = _image_shape(input_shape)
     filters = checks.int_tuple("filters", filters, allow_empty=False)
@@ -124,6 +128,7 @@ def cnn_body(*, input_shape, filters=(32, 64), kernel_size=3, pool="max", dense_
     dense_units = checks.int_tuple("dense_units", dense_units)
     checks.fraction("dropout", dropout)
     checks.boolean("batch_norm", batch_norm)
+    checks.fraction("batch_norm_momentum", batch_norm_momentum)
     _check_image_size(input_shape, len(filters), "conv blocks")
     inputs = keras.Input(shape=input_shape, name="images")
     x = inputs
@@ -132,7 +137,7 @@ def cnn_body(*, input_shape, filters=(32, 64), kernel_size=3, pool="max", dense_
                                 kernel_initializer="he_normal",
                                 kernel_regularizer=kernel_regularizer, name=f"block{i}_conv")(x)
         if batch_norm:
-            x = keras.layers.BatchNormalization(name=f"block{i}_bn")(x)
+            x = BatchNormalization(momentum=batch_norm_momentum, name=f"block{i}_bn")(x)
         x = keras.layers.Activation("relu", name=f"block{i}_relu")(x)
         x = _POOLS[pool](2, name=f"block{i}_{pool}pool")(x)
     x = keras.layers.Flatten(name="flatten")(x)
@@ -141,14 +146,14 @@ def cnn_body(*, input_shape, filters=(32, 64), kernel_size=3, pool="max", dense_
     return inputs, x
 
 
-def _conv_bn(x, width, kernel_size, strides, reg, name):
+def _conv_bn(x, width, kernel_size, strides, reg, name, momentum):
     x = keras.layers.Conv2D(width, kernel_size, strides=strides, padding="same",
                             use_bias=False, kernel_initializer="he_normal",
                             kernel_regularizer=reg, name=f"{name}_conv")(x)
-    return keras.layers.BatchNormalization(name=f"{name}_bn")(x)
+    return BatchNormalization(momentum=momentum, name=f"{name}_bn")(x)
 
 
-def _residual_block(x, width, kernel_size, strides, reg, name):
+def _residual_block(x, width, kernel_size, strides, reg, name, momentum):
     """The basic block: y = ReLU(F(x) + shortcut(x)), F = conv-BN-ReLU-conv-BN.
 
     The shortcut is the identity when shapes match, else a 1x1 convolution
@@ -156,16 +161,17 @@ def _residual_block(x, width, kernel_size, strides, reg, name):
     """
     shortcut = x
     if strides != 1 or x.shape[-1] != width:
-        shortcut = _conv_bn(x, width, 1, strides, reg, f"{name}_projection")
-    y = _conv_bn(x, width, kernel_size, strides, reg, f"{name}_a")
+        shortcut = _conv_bn(x, width, 1, strides, reg, f"{name}_projection", momentum)
+    y = _conv_bn(x, width, kernel_size, strides, reg, f"{name}_a", momentum)
     y = keras.layers.Activation("relu", name=f"{name}_a_relu")(y)
-    y = _conv_bn(y, width, kernel_size, 1, reg, f"{name}_b")
+    y = _conv_bn(y, width, kernel_size, 1, reg, f"{name}_b", momentum)
     y = keras.layers.Add(name=f"{name}_add")([y, shortcut])
     return keras.layers.Activation("relu", name=f"{name}_relu")(y)
 
 
 def resnet_body(*, input_shape, stage_filters=(16, 32, 64), blocks_per_stage=2, kernel_size=3,
-                dropout=0.0, kernel_regularizer=None):
+                dropout=0.0, batch_norm_momentum=blocks.BATCH_NORM_MOMENTUM,
+                kernel_regularizer=None):
     """A small residual network: stem, stages of residual blocks, global pooling.
 
     A 3x3 convolution stem (conv -> BN -> ReLU) is followed by one stage per
@@ -191,26 +197,33 @@ def resnet_body(*, input_shape, stage_filters=(16, 32, 64), blocks_per_stage=2, 
         dropout: float. Dropout before the output layer. Defaults to 0.0: the
             ResNet relies on batch normalization for regularization (guide:
             Batch Normalization; He et al. 2016).
+        batch_norm_momentum: {momentum}
     """
     input_shape = _image_shape(input_shape)
     stage_filters = checks.int_tuple("stage_filters", stage_filters, allow_empty=False)
     checks.positive_int("blocks_per_stage", blocks_per_stage)
     checks.positive_int("kernel_size", kernel_size)
     checks.fraction("dropout", dropout)
+    checks.fraction("batch_norm_momentum", batch_norm_momentum)
     _check_image_size(input_shape, len(stage_filters), "stages", halvings_per_count=-1)
     reg = kernel_regularizer
     inputs = keras.Input(shape=input_shape, name="images")
-    x = _conv_bn(inputs, stage_filters[0], kernel_size, 1, reg, "stem")
+    x = _conv_bn(inputs, stage_filters[0], kernel_size, 1, reg, "stem", batch_norm_momentum)
     x = keras.layers.Activation("relu", name="stem_relu")(x)
     for s, width in enumerate(stage_filters):
         for b in range(blocks_per_stage):
             strides = 2 if s > 0 and b == 0 else 1
-            x = _residual_block(x, width, kernel_size, strides, reg, f"stage{s}_block{b}")
+            x = _residual_block(x, width, kernel_size, strides, reg, f"stage{s}_block{b}",
+                                batch_norm_momentum)
     x = keras.layers.GlobalAveragePooling2D(name="global_pool")(x)
     if dropout:
         x = keras.layers.Dropout(dropout, name="dropout")(x)
     return inputs, x
 
+
+for _body in (cnn_body, resnet_body):
+    _body.__doc__ = _body.__doc__.replace("{momentum}", blocks.BATCH_NORM_MOMENTUM_DOC)
+del _body
 
 cnn_classifier = tasks.classifier(
     cnn_body, name="cnn_classifier", family="conv",

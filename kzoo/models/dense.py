@@ -42,7 +42,8 @@ def linear_body(*, input_shape):
 
 
 def mlp_body(*, input_shape, hidden_units=defaults.HIDDEN_UNITS, activation=defaults.ACTIVATION,
-             dropout=defaults.DROPOUT, batch_norm=False, kernel_initializer=None,
+             dropout=defaults.DROPOUT, batch_norm=False,
+             batch_norm_momentum=blocks.BATCH_NORM_MOMENTUM, kernel_initializer=None,
              kernel_regularizer=None):
     """Dense -> [BatchNorm] -> activation -> Dropout, once per hidden layer.
 
@@ -58,6 +59,7 @@ def mlp_body(*, input_shape, hidden_units=defaults.HIDDEN_UNITS, activation=defa
             Defaults to 0.3 (guide: Quick Start, "Dropout 0.3-0.5").
         batch_norm: bool. Batch normalization before each activation.
             Defaults to False (guide: add it when training is unstable).
+        batch_norm_momentum: {momentum}
         kernel_initializer: Initializer; ``None`` picks He normal for the ReLU
             family and Glorot uniform for tanh / sigmoid. Defaults to None.
     """
@@ -65,12 +67,16 @@ def mlp_body(*, input_shape, hidden_units=defaults.HIDDEN_UNITS, activation=defa
     blocks.check_activation(activation)
     checks.fraction("dropout", dropout)
     checks.boolean("batch_norm", batch_norm)
+    checks.fraction("batch_norm_momentum", batch_norm_momentum)
     inputs, x = blocks.flat_inputs(input_shape)
     x = blocks.dense_stack(x, hidden_units, activation=activation, dropout=dropout,
-                           batch_norm=batch_norm, kernel_regularizer=kernel_regularizer,
+                           batch_norm=batch_norm, batch_norm_momentum=batch_norm_momentum,
+                           kernel_regularizer=kernel_regularizer,
                            kernel_initializer=kernel_initializer)
     return inputs, x
 
+
+mlp_body.__doc__ = mlp_body.__doc__.replace("{momentum}", blocks.BATCH_NORM_MOMENTUM_DOC)
 
 perceptron = tasks.classifier(
     linear_body, name="perceptron", family="dense",
