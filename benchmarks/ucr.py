@@ -160,16 +160,21 @@ def main(argv=None):
             row["results"][model] = result = run_model(model, ds, splits, test, info, args)
             print(f"{name} {model}: {result}", flush=True)
         rows.append(row)
+        _report(rows, models, args, argv)        # after every problem: partial runs count
+    return rows
+
+
+def _report(rows, models, args, argv):
     text = table(rows, models)
     footer = (f"\nBackend: {keras.backend.backend()}; epochs <= {args.epochs} "
               f"(early stopping), batch {args.batch_size}, validation {args.val} of train. "
               "`*`: variable length, padded (and masked in recurrent/attention models).")
     print(text + footer)
     if args.out:
+        command = " ".join(["python benchmarks/ucr.py", *(sys.argv[1:] if argv is None
+                                                          else argv)])
         with open(args.out, "w") as f:
-            f.write(f"Command: `{' '.join(['python benchmarks/ucr.py', *(argv or sys.argv[1:])])}`"
-                    f"\n\n{text}\n{footer}\n")
-    return rows
+            f.write(f"Command: `{command}`\n\n{text}\n{footer}\n")
 
 
 if __name__ == "__main__":

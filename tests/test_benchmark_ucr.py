@@ -26,11 +26,11 @@ def test_ucr_benchmark_prints_and_writes_the_table(tmp_path, capsys):
     _write(tmp_path, "Ragged", variable_length=True)
     out = tmp_path / "results.md"
     rows = load_benchmark().main(["--data", str(tmp_path), "--datasets", "Tiny", "Ragged",
-                                  "--models", "gru_classifier", "no_such_classifier",
+                                  "--models", "mlp_classifier", "no_such_classifier",
                                   "--epochs", "1", "--out", str(out)])
     assert [r["dataset"] for r in rows] == ["Tiny", "Ragged"]
     for row in rows:
-        result = row["results"]["gru_classifier"]
+        result = row["results"]["mlp_classifier"]
         assert "error" not in result, result
         assert 0.0 <= result["accuracy"] <= 1.0 and result["epochs"] == 1
     assert rows[0]["normalized"] == "per channel" and rows[1]["normalized"] == "per series"
