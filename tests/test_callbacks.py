@@ -24,8 +24,10 @@ def _data(n=128, seed=0):
 
 def test_defaults_are_the_guides():
     found = _by_type(recommended())
-    assert list(found) == ["EarlyStopping", "ScheduleAwareReduceLROnPlateau", "TerminateOnNaN"]
-    stop, reduce = found["EarlyStopping"], found["ScheduleAwareReduceLROnPlateau"]
+    assert list(found) == ["StepAwareEarlyStopping", "ScheduleAwareReduceLROnPlateau",
+                           "TerminateOnNaN"]
+    stop, reduce = found["StepAwareEarlyStopping"], found["ScheduleAwareReduceLROnPlateau"]
+    assert stop.min_patience_steps == reduce.min_patience_steps == 200
     assert (stop.monitor, stop.patience, stop.restore_best_weights) == ("val_loss", 15, True)
     assert (reduce.monitor, reduce.factor, reduce.patience, reduce.min_lr) == (
         "val_loss", 0.5, 5, 1e-7)
@@ -37,11 +39,11 @@ def test_every_number_can_be_overridden(tmp_path):
                             checkpoint=tmp_path / "best.keras", csv_log=tmp_path / "log.csv",
                             backup_dir=tmp_path / "backup", terminate_on_nan=False)
     found = _by_type(callbacks)
-    assert list(found) == ["EarlyStopping", "ScheduleAwareReduceLROnPlateau",
+    assert list(found) == ["StepAwareEarlyStopping", "ScheduleAwareReduceLROnPlateau",
                            "AtomicModelCheckpoint", "CSVLogger", "BackupAndRestore"]
-    assert (found["EarlyStopping"].patience, found["EarlyStopping"].restore_best_weights) == (
-        3, False)
-    assert found["EarlyStopping"].monitor == "val_accuracy"
+    stop = found["StepAwareEarlyStopping"]
+    assert (stop.patience, stop.restore_best_weights) == (3, False)
+    assert stop.monitor == "val_accuracy"
     reduce = found["ScheduleAwareReduceLROnPlateau"]
     assert (reduce.factor, reduce.patience, reduce.min_lr) == (0.2, 2, 1e-5)
     checkpoint = found["AtomicModelCheckpoint"]
@@ -67,7 +69,7 @@ def test_same_numbers_as_the_explicit_keras_callbacks():
     x, y = _data()
     runs = []
     for callbacks in (
-        lambda: recommended(patience=3, reduce_lr_patience=1),
+        lambda: recommended(patience=3, reduce_lr_patience=1, min_patience_steps=0),
         lambda: [keras.callbacks.EarlyStopping("val_loss", patience=3,
                                                restore_best_weights=True),
                  keras.callbacks.ReduceLROnPlateau("val_loss", factor=0.5, patience=1,
@@ -158,6 +160,7 @@ def test_checkpoint_writes_the_best_model(tmp_path):
     ({"monitor": ""}, "monitor"),
     ({"checkpoint": "best.h5x"}, "checkpoint"),
     ({"mode": "up"}, "mode"),
+    ({"min_patience_steps": -1}, "min_patience_steps"),
 ])
 def test_bad_arguments_raise(kwargs, name):
     with pytest.raises(ValueError, match=name):
@@ -194,3 +197,47 @@ def test_recommended_works_with_a_learning_rate_schedule(make_schedule, caplog):
     said = [w for w in caught if "schedule" in str(w.message)]
     assert len(said) == 1 and "will not reduce it" in str(said[0].message)
     assert sum("will not reduce it" in r.getMessage() for r in caplog.records) == 1
+
+
+def _fed(callbacks, steps, val_losses):
+    """Runs ``callbacks`` over made-up epochs of ``steps`` steps; returns (epochs, rates)."""
+    model = kzoo.mlp_classifier(num_classes=2, input_shape=(6,), hidden_units=(4,),
+                                learning_rate=1e-3)
+    model.optimizer.build(model.trainable_variables)
+    rates = []
+    for c in callbacks:
+        c.set_model(model)
+        c.set_params({"epochs": len(val_losses), "steps": steps, "verbose": 0})
+        c.on_train_begin()
+    for epoch, value in enumerate(val_losses):
+        for c in callbacks:
+            c.on_epoch_end(epoch, {"val_loss": value, "loss": value})
+        rates.append(float(keras.ops.convert_to_numpy(model.optimizer.learning_rate)))
+        if model.stop_training:
+            return epoch + 1, rates
+    return len(val_losses), rates
+
+
+def test_short_epochs_stretch_both_patiences():
+    for steps, want in ((2, (100, 34)), (14, (15, 5)), (300, (15, 5))):
+        callbacks = recommended(reduce_lr=True, terminate_on_nan=False)
+        _fed(callbacks, steps, [1.0])
+        stop, reduce = callbacks
+        assert (stop.patience, reduce.patience) == want, steps
+        assert (stop.epoch_patience, reduce.epoch_patience) == (15, 5)
+
+
+def test_tiny_validation_set_does_not_stop_or_floor_the_rate_on_small_data():
+    # A 6-sample validation loss: noise around a plateau for 60 epochs, then it improves
+    # (the model leaves its first plateau). 40 samples at batch 20: 2 steps per epoch.
+    rng = np.random.default_rng(0)
+    values = list(0.69 + 0.05 * np.abs(rng.normal(size=60))) + list(np.linspace(0.6, 0.1, 40))
+    values[0] = 0.69  # the first epoch is the best of the plateau
+    keras_epochs, keras_rates = _fed(
+        [keras.callbacks.EarlyStopping(patience=15, restore_best_weights=True),
+         keras.callbacks.ReduceLROnPlateau(factor=0.5, patience=5, min_lr=1e-7)], 2, values)
+    epochs, rates = _fed(recommended(terminate_on_nan=False), 2, values)
+    assert keras_epochs == 16          # Keras' callbacks stop on the plateau
+    assert epochs == len(values)       # recommended() reaches the improvement
+    assert rates[-1] >= 1e-3 / 4, rates[-1]   # at most two halvings in 100 epochs
+    assert rates[-1] < 1e-3            # ... but the plateau did reduce it

@@ -10,7 +10,7 @@ from kzoo.data import examples
 NAMES = ("fcn", "resnet1d", "inception_time")
 SMALL = {"fcn": {"filters": (8, 16, 8)},
          "resnet1d": {"block_filters": (8, 16, 16)},
-         "inception_time": {"depth": 3, "filters": 4, "kernel_sizes": (8, 4), "bottleneck": 4}}
+         "inception_time": {"depth": 3, "filters": 8, "kernel_sizes": (8, 4), "bottleneck": 8}}
 
 
 def _layers(model, kind):

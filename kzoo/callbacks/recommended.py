@@ -1,6 +1,19 @@
-"""The guide's training callbacks in one call (guide: Regularization, Quick Start Guide)."""
+"""The guide's training callbacks in one call (guide: Regularization, Quick Start Guide).
+
+The guide's patiences (15 epochs to stop, 5 to halve the learning rate) count
+epochs, which is right when an epoch is hundreds of steps. On a small data set
+an epoch is a handful of steps (40 series, batch 32: 2 steps), so 15 epochs
+are 30 optimizer steps: a recurrent model is stopped before it leaves its
+first plateau and a noisy validation loss (6 samples) halves the rate every
+few epochs down to the floor. :class:`StepAwareEarlyStopping` and
+:class:`ScheduleAwareReduceLROnPlateau` therefore stretch both patiences by
+one factor, at the start of every ``fit`` (from ``self.params["steps"]``),
+so that early stopping waits at least ``min_patience_steps`` optimizer steps;
+with epochs of >= ``min_patience_steps / patience`` steps they are Keras'.
+"""
 
 import logging
+import math
 import os
 import warnings
 
@@ -12,12 +25,65 @@ from kzoo.callbacks.checkpoint import AtomicModelCheckpoint
 logger = logging.getLogger("kzoo.callbacks")
 
 
+#: Fewest optimizer steps early stopping waits for an improvement (the guide's
+#: 15 epochs are >= 200 steps from 14 steps per epoch, ~450 samples at batch 32).
+MIN_PATIENCE_STEPS = 200
+
+
+class StepPatience:
+    """Mixin: a patience in epochs stretched when epochs are too short to wait on.
+
+    At ``on_train_begin`` the configured ``patience`` becomes
+    ``ceil(patience * k)``, ``k = max(1, min_patience_steps / (reference_patience
+    * steps_per_epoch))``, ``reference_patience`` being early stopping's
+    patience (so the learning-rate and stopping patiences keep their ratio).
+    The configured value stays in ``epoch_patience``; the stretched one is
+    logged on the ``kzoo.callbacks`` logger.
+    """
+
+    def _init_step_patience(self, min_patience_steps, reference_patience):
+        self.epoch_patience = self.patience
+        self.min_patience_steps = min_patience_steps
+        self.reference_patience = (self.patience if reference_patience is None
+                                   else reference_patience)
+
+    def _stretch_patience(self):
+        steps = (self.params or {}).get("steps")
+        self.patience = self.epoch_patience
+        if not steps or not self.min_patience_steps or not self.reference_patience:
+            return
+        k = self.min_patience_steps / (self.reference_patience * steps)
+        if k > 1:
+            self.patience = math.ceil(self.epoch_patience * k)
+            logger.info("%s: %d steps per epoch, patience %d -> %d epochs (>= %d steps)",
+                        type(self).__name__, steps, self.epoch_patience, self.patience,
+                        self.min_patience_steps)
+
+
+class StepAwareEarlyStopping(StepPatience, keras.callbacks.EarlyStopping):
+    """``EarlyStopping`` whose patience spans at least ``min_patience_steps`` steps.
+
+    Args:
+        min_patience_steps: int. Fewest optimizer steps to wait; 0 is Keras'
+            callback exactly. Defaults to 200.
+        **kwargs: ``keras.callbacks.EarlyStopping``'s arguments.
+    """
+
+    def __init__(self, *, min_patience_steps=MIN_PATIENCE_STEPS, **kwargs):
+        super().__init__(**kwargs)
+        self._init_step_patience(min_patience_steps, None)
+
+    def on_train_begin(self, logs=None):
+        self._stretch_patience()
+        super().on_train_begin(logs)
+
+
 def _has_schedule(optimizer):
     rate = getattr(optimizer, "_learning_rate", None)
     return isinstance(rate, keras.optimizers.schedules.LearningRateSchedule) or callable(rate)
 
 
-class ScheduleAwareReduceLROnPlateau(keras.callbacks.ReduceLROnPlateau):
+class ScheduleAwareReduceLROnPlateau(StepPatience, keras.callbacks.ReduceLROnPlateau):
     """``ReduceLROnPlateau`` that leaves a learning-rate schedule in charge.
 
     Keras' callback raises ``TypeError`` mid-training when the optimizer's
@@ -29,7 +95,12 @@ class ScheduleAwareReduceLROnPlateau(keras.callbacks.ReduceLROnPlateau):
     (``learning_rate``) and says once, in a warning and on the
     ``kzoo.callbacks`` logger, that the schedule sets the rate instead.
 
-    Args: as ``keras.callbacks.ReduceLROnPlateau``.
+    Short epochs stretch its patience like early stopping's
+    (:class:`StepPatience`: ``min_patience_steps``, ``reference_patience``;
+    the defaults, 0 and None, keep Keras' patience).
+
+    Args: as ``keras.callbacks.ReduceLROnPlateau``, plus ``min_patience_steps``
+        and ``reference_patience``.
 
     Example:
         >>> model = kzoo.mlp_classifier(num_classes=10, input_shape=(64,),
@@ -41,7 +112,12 @@ class ScheduleAwareReduceLROnPlateau(keras.callbacks.ReduceLROnPlateau):
         Guide: Regularization > ReduceLROnPlateau; Hyperparameters > Learning Rate.
     """
 
+    def __init__(self, *, min_patience_steps=0, reference_patience=None, **kwargs):
+        super().__init__(**kwargs)
+        self._init_step_patience(min_patience_steps, reference_patience)
+
     def on_train_begin(self, logs=None):
+        self._stretch_patience()
         super().on_train_begin(logs)
         self._scheduled = _has_schedule(self.model.optimizer)
         if self._scheduled:
@@ -66,7 +142,7 @@ def _unvalidated(monitor):
 
 
 def _check_args(*, monitor, patience, reduce_lr_patience, reduce_lr_factor, min_lr, mode,
-                checkpoint, csv_log, backup_dir, flags, verbose):
+                checkpoint, csv_log, backup_dir, flags, verbose, min_patience_steps):
     for name, value in flags.items():
         checks.boolean(name, value)
     checks.one_of("verbose", verbose, (0, 1))
@@ -75,6 +151,7 @@ def _check_args(*, monitor, patience, reduce_lr_patience, reduce_lr_factor, min_
                          f"Received: monitor={monitor!r}")
     checks.positive_int("patience", patience, minimum=0)
     checks.positive_int("reduce_lr_patience", reduce_lr_patience, minimum=0)
+    checks.positive_int("min_patience_steps", min_patience_steps, minimum=0)
     checks.number_in_range("reduce_lr_factor", reduce_lr_factor, 0.0, 1.0,
                            low_inclusive=False, high_inclusive=False)
     checks.non_negative("min_lr", min_lr)
@@ -106,12 +183,13 @@ def recommended(*, monitor="val_loss", patience=defaults.EARLY_STOPPING_PATIENCE
                 restore_best_weights=True, reduce_lr=True,
                 reduce_lr_factor=defaults.REDUCE_LR_FACTOR,
                 reduce_lr_patience=defaults.REDUCE_LR_PATIENCE,
-                min_lr=defaults.MIN_LEARNING_RATE, checkpoint=None, csv_log=None,
-                backup_dir=None, terminate_on_nan=True, validation=True, mode="auto",
-                verbose=0):
+                min_lr=defaults.MIN_LEARNING_RATE, min_patience_steps=MIN_PATIENCE_STEPS,
+                checkpoint=None, csv_log=None, backup_dir=None, terminate_on_nan=True,
+                validation=True, mode="auto", verbose=0):
     """The guide's recommended callbacks as a list for ``model.fit``.
 
-    In this order: ``EarlyStopping``, ``ReduceLROnPlateau`` (as
+    In this order: ``EarlyStopping`` (as :class:`StepAwareEarlyStopping`),
+    ``ReduceLROnPlateau`` (as
     :class:`ScheduleAwareReduceLROnPlateau`: with a learning-rate schedule it
     leaves the rate to the schedule instead of raising), an atomic
     ``ModelCheckpoint`` of the best model, ``TerminateOnNaN``, ``CSVLogger``
@@ -133,6 +211,11 @@ def recommended(*, monitor="val_loss", patience=defaults.EARLY_STOPPING_PATIENCE
             5 (guide: "Patience: 5-10 epochs").
         min_lr: float. Floor of the learning rate. Defaults to 1e-7 (guide:
             "Minimum learning rate: 0.0000001").
+        min_patience_steps: int. Fewest optimizer steps early stopping waits:
+            when ``patience`` epochs are fewer steps (small data), both
+            patiences are stretched by one factor at the start of ``fit``
+            (see the module docstring); 0 keeps them in epochs. Defaults to
+            200 (no change from ~14 steps per epoch up).
         checkpoint: str or None. Path (``.keras``) where the best model is
             saved atomically; None saves nothing. Defaults to None.
         csv_log: str or None. Path of a CSV file logging every epoch
@@ -162,27 +245,28 @@ def recommended(*, monitor="val_loss", patience=defaults.EARLY_STOPPING_PATIENCE
     _check_args(monitor=monitor, patience=patience, reduce_lr_patience=reduce_lr_patience,
                 reduce_lr_factor=reduce_lr_factor, min_lr=min_lr, mode=mode,
                 checkpoint=checkpoint, csv_log=csv_log, backup_dir=backup_dir, verbose=verbose,
-                flags={"restore_best_weights": restore_best_weights, "reduce_lr": reduce_lr,
+                min_patience_steps=min_patience_steps, flags={"restore_best_weights": restore_best_weights, "reduce_lr": reduce_lr,
                        "terminate_on_nan": terminate_on_nan, "validation": validation})
     monitor = _monitored(monitor, validation)
     return _callbacks(monitor=monitor, patience=patience,
                       restore_best_weights=restore_best_weights, reduce_lr=reduce_lr,
                       reduce_lr_factor=reduce_lr_factor, reduce_lr_patience=reduce_lr_patience,
-                      min_lr=min_lr, checkpoint=checkpoint, csv_log=csv_log,
-                      backup_dir=backup_dir, terminate_on_nan=terminate_on_nan, mode=mode,
-                      verbose=verbose)
+                      min_lr=min_lr, min_patience_steps=min_patience_steps,
+                      checkpoint=checkpoint, csv_log=csv_log, backup_dir=backup_dir,
+                      terminate_on_nan=terminate_on_nan, mode=mode, verbose=verbose)
 
 
 def _callbacks(*, monitor, patience, restore_best_weights, reduce_lr, reduce_lr_factor,
-               reduce_lr_patience, min_lr, checkpoint, csv_log, backup_dir, terminate_on_nan,
-               mode, verbose):
-    callbacks = [keras.callbacks.EarlyStopping(
+               reduce_lr_patience, min_lr, min_patience_steps, checkpoint, csv_log, backup_dir,
+               terminate_on_nan, mode, verbose):
+    callbacks = [StepAwareEarlyStopping(
         monitor=monitor, patience=patience, restore_best_weights=restore_best_weights,
-        mode=mode, verbose=verbose)]
+        mode=mode, verbose=verbose, min_patience_steps=min_patience_steps)]
     if reduce_lr:
         callbacks.append(ScheduleAwareReduceLROnPlateau(
             monitor=monitor, factor=reduce_lr_factor, patience=reduce_lr_patience,
-            min_lr=min_lr, mode=mode, verbose=verbose))
+            min_lr=min_lr, mode=mode, verbose=verbose, min_patience_steps=min_patience_steps,
+            reference_patience=patience))
     if checkpoint is not None:
         callbacks.append(AtomicModelCheckpoint(
             os.fspath(checkpoint), monitor=monitor, save_best_only=True, mode=mode,
