@@ -117,6 +117,8 @@ def _download(name, base_url, cache_dir):
             f"Could not download {origin}: {e}. Offline? Download it elsewhere, unzip it and "
             f"pass path= the folder holding {name}_TRAIN.ts and {name}_TEST.ts.") from e
     folder = os.path.join(os.path.dirname(archive), name)
+    if _find(folder, name) if os.path.isdir(folder) else None:
+        return folder                                   # extracted by an earlier call
     if not zipfile.is_zipfile(archive):
         os.remove(archive)
         raise ValueError(f"{origin} is not a zip archive (removed from the cache). "
