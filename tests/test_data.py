@@ -77,7 +77,7 @@ def test_split_rejects_bad_arguments():
     x, y = np.ones((20, 2)), np.arange(20) % 2
     with pytest.raises(ValueError, match=r"val \+ test must be < 1"):
         data.split(x, y, val=0.5, test=0.5)
-    with pytest.raises(ValueError, match=r"Received: test=0"):
-        data.split(x, y, test=0)
+    with pytest.raises(ValueError, match=r"Received: test=-0.1"):
+        data.split(x, y, test=-0.1)
     with pytest.raises(ValueError, match=r"same number of samples"):
         data.split(x, y[:5])

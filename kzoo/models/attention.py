@@ -8,7 +8,8 @@ attention, GELU) and neural-networks-master "Transformer Networks"
 * ``transformer_classifier`` / ``transformer_regressor``: token ids
   (``vocab_size=`` + ``sequence_length=``) or numeric sequences
   (``input_shape=(timesteps, features)``, projected to ``embed_dim`` by a
-  ``Dense`` layer), a learned positional embedding, ``num_layers``
+  ``Dense`` layer; ``mask_value=`` masks padded steps of variable-length
+  series, see ``kzoo.data.pad_series``), a learned positional embedding, ``num_layers``
   ``kzoo.layers.TransformerEncoder`` blocks and a pooling head.
 * ``seq2seq_attention``: an LSTM encoder-decoder with Luong attention trained
   with teacher forcing, and :func:`greedy_decode`, which decodes with the same
@@ -80,12 +81,18 @@ def _seq2seq_space():
 
 # --- transformer -------------------------------------------------------------
 
-def _sequence_input(*, input_shape, vocab_size, sequence_length, embed_dim, reg):
+def _sequence_input(*, input_shape, vocab_size, sequence_length, embed_dim, reg,
+                    mask_value=None):
     """Input layer and the embedded sequence (tokens, or steps projected to ``embed_dim``)."""
     if (input_shape is None) == (vocab_size is None):
         raise ValueError(
             "Pass exactly one of input_shape (numeric sequences) or vocab_size (token ids). "
             f"Received: input_shape={input_shape!r}, vocab_size={vocab_size!r}")
+    if mask_value is not None:
+        checks.number_in_range("mask_value", mask_value)
+        if vocab_size is not None:
+            raise ValueError("mask_value is for numeric input (input_shape=); token id 0 is "
+                             f"always masked. Received: mask_value={mask_value!r}")
     if vocab_size is not None:
         checks.positive_int("vocab_size", vocab_size, minimum=2)
         if sequence_length is None:
@@ -104,14 +111,17 @@ def _sequence_input(*, input_shape, vocab_size, sequence_length, embed_dim, reg)
         raise ValueError(f"sequence_length must equal input_shape[0]={input_shape[0]} for "
                          f"numeric input. Received: sequence_length={sequence_length!r}")
     inputs = keras.Input(shape=input_shape, name="inputs")
-    x = keras.layers.Dense(embed_dim, kernel_regularizer=reg, name="input_projection")(inputs)
+    x = inputs
+    if mask_value is not None:  # the mask follows Dense to the encoders and the pooling
+        x = keras.layers.Masking(float(mask_value), name="masking")(x)
+    x = keras.layers.Dense(embed_dim, kernel_regularizer=reg, name="input_projection")(x)
     return inputs, x, input_shape[0]
 
 
 def transformer_body(*, input_shape=None, vocab_size=None, sequence_length=None,
                      embed_dim=EMBED_DIM, num_heads=NUM_HEADS, ff_dim=FF_DIM,
                      num_layers=NUM_LAYERS, dropout=TRANSFORMER_DROPOUT, pooling="mean",
-                     kernel_regularizer=None):
+                     mask_value=None, kernel_regularizer=None):
     """Embedding + positional embedding, encoder blocks and masked pooling over the steps.
 
     Embedding (or a ``Dense`` projection) + learned positional embedding,
@@ -139,6 +149,9 @@ def transformer_body(*, input_shape=None, vocab_size=None, sequence_length=None,
             before the head. Defaults to 0.1 (Vaswani et al., 2017).
         pooling: str. ``"mean"`` (masked average over steps) or ``"max"``
             (masked maximum). Defaults to ``"mean"``.
+        mask_value: float or None. Numeric input only: steps equal to this
+            value in every feature (the padding of ``kzoo.data.pad_series``)
+            are never attended to nor pooled. Defaults to None (no masking).
     """
     checks.positive_int("embed_dim", embed_dim)
     checks.positive_int("num_heads", num_heads)
@@ -152,7 +165,7 @@ def transformer_body(*, input_shape=None, vocab_size=None, sequence_length=None,
     reg = kernel_regularizer
     inputs, x, length = _sequence_input(input_shape=input_shape, vocab_size=vocab_size,
                                         sequence_length=sequence_length, embed_dim=embed_dim,
-                                        reg=reg)
+                                        reg=reg, mask_value=mask_value)
     x = PositionalEmbedding(length, name="positional_embedding")(x)
     if dropout:
         x = keras.layers.Dropout(dropout, name="embedding_dropout")(x)

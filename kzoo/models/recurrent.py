@@ -14,6 +14,10 @@ Two kinds of input:
 * token ids, ``vocab_size=`` (+ optional ``sequence_length``), embedded with
   ``keras.layers.Embedding``; id 0 is padding and is masked when
   ``mask_zero=True``, so padded steps change neither the state nor the output.
+
+Numeric series of different lengths are padded at the end with a value
+(``kzoo.data.pad_series``) and the model built with ``mask_value=`` that
+value: a ``keras.layers.Masking`` layer at the input skips the padded steps.
 """
 
 import keras
@@ -52,12 +56,14 @@ def _space():
             + dropout_space() + training_space())
 
 
-def sequence_inputs(*, input_shape, vocab_size, sequence_length, embedding_dim, mask_zero):
+def sequence_inputs(*, input_shape, vocab_size, sequence_length, embedding_dim, mask_zero,
+                    mask_value=None):
     """The ``Input`` and the sequence fed to the first layer: numeric or embedded tokens.
 
     Exactly one of ``input_shape=(timesteps, features)`` and ``vocab_size`` is
     given; token ids go through ``keras.layers.Embedding`` (id 0 masked when
-    ``mask_zero``).
+    ``mask_zero``); numeric steps equal to ``mask_value`` in every feature
+    are masked by ``keras.layers.Masking`` when ``mask_value`` is not None.
     """
     if (input_shape is None) == (vocab_size is None):
         raise ValueError(
@@ -66,7 +72,12 @@ def sequence_inputs(*, input_shape, vocab_size, sequence_length, embedding_dim, 
             f"input_shape={input_shape!r}, vocab_size={vocab_size!r}")
     checks.boolean("mask_zero", mask_zero)
     checks.positive_int("embedding_dim", embedding_dim)
+    if mask_value is not None:
+        checks.number_in_range("mask_value", mask_value)
     if vocab_size is not None:
+        if mask_value is not None:
+            raise ValueError("mask_value is for numeric input (input_shape=); token input "
+                             f"masks id 0 with mask_zero. Received: mask_value={mask_value!r}")
         checks.positive_int("vocab_size", vocab_size, minimum=2)
         if sequence_length is not None:
             checks.positive_int("sequence_length", sequence_length)
@@ -81,13 +92,15 @@ def sequence_inputs(*, input_shape, vocab_size, sequence_length, embedding_dim, 
                          "input takes the length from input_shape. Received: "
                          f"sequence_length={sequence_length!r}")
     inputs = keras.Input(shape=input_shape, name="inputs")
+    if mask_value is not None:
+        return inputs, keras.layers.Masking(float(mask_value), name="masking")(inputs)
     return inputs, inputs
 
 
 def recurrent_body(*, cell, input_shape=None, vocab_size=None, sequence_length=None,
                    embedding_dim=EMBEDDING_DIM, units=UNITS, num_layers=1, bidirectional=False,
                    dropout=defaults.DROPOUT, recurrent_dropout=0.0, mask_zero=True,
-                   kernel_regularizer=None):
+                   mask_value=None, kernel_regularizer=None):
     """A stack of recurrent layers; the last one's final output is the feature vector.
 
     Args:
@@ -117,6 +130,10 @@ def recurrent_body(*, cell, input_shape=None, vocab_size=None, sequence_length=N
             cuDNN kernels).
         mask_zero: bool. Mask token id 0 so padded steps are skipped. Token
             input only. Defaults to True.
+        mask_value: float or None. Numeric input only: steps equal to this
+            value in every feature (the padding of ``kzoo.data.pad_series``)
+            are masked by ``keras.layers.Masking`` and change neither the
+            state nor the output. Defaults to None (no masking).
     """
     checks.one_of("cell", cell, tuple(_CELLS))
     checks.positive_int("units", units)
@@ -126,7 +143,7 @@ def recurrent_body(*, cell, input_shape=None, vocab_size=None, sequence_length=N
     checks.fraction("recurrent_dropout", recurrent_dropout)
     inputs, x = sequence_inputs(input_shape=input_shape, vocab_size=vocab_size,
                                 sequence_length=sequence_length, embedding_dim=embedding_dim,
-                                mask_zero=mask_zero)
+                                mask_zero=mask_zero, mask_value=mask_value)
     for i in range(num_layers):
         layer = _CELLS[cell](units, return_sequences=i < num_layers - 1,
                              recurrent_dropout=recurrent_dropout,
