@@ -85,6 +85,13 @@ def test_normalizers_reject_ragged_and_nan_series():
         data.znormalize(np.array([[1.0, np.nan, 2.0]]))
 
 
+def test_ragged_series_given_to_fit_point_to_padding():
+    model = kzoo.lstm_classifier(num_classes=2, input_shape=(None, 1), units=4)
+    ragged = [np.zeros((5, 1), "float32"), np.zeros((7, 1), "float32")]
+    with pytest.raises(ValueError, match=r"different shapes: pad .*pad_series.*mask_value="):
+        model.fit(ragged, np.array([0, 1]), epochs=1, verbose=0)
+
+
 def test_split_test_zero_makes_only_a_validation_split():
     x, y = np.arange(40.0).reshape(20, 2), np.arange(20) % 2
     s = data.split(x, y, val=0.2, test=0)

@@ -12,8 +12,12 @@ def _as_array(name, value):
     try:
         return np.asarray(value)
     except Exception as e:  # ragged lists and the like
+        hint = ""
+        if isinstance(value, (list, tuple)) and len({np.shape(v) for v in value}) > 1:
+            hint = ("; its items have different shapes: pad sequences of different lengths "
+                    "with kzoo.data.pad_series and pass the same mask_value= to the model")
         raise ValueError(f"{name} must be array-like. Received: {name} of type "
-                         f"{type(value).__name__} ({e})") from None
+                         f"{type(value).__name__} ({e}){hint}") from None
 
 
 def check_arrays(x, y=None, *, num_classes=None, name_x="x", name_y="y"):
