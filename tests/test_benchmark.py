@@ -3,6 +3,7 @@
 import importlib.util
 import pathlib
 
+import numpy as np
 import pytest
 
 BENCHMARK = pathlib.Path(__file__).parent.parent / "benchmarks" / "throughput.py"
@@ -77,6 +78,7 @@ def test_vs_pytorch_twins_have_the_kzoo_architecture(model):
     if model in ("lstm", "gru"):  # PyTorch: bias_hh next to bias_ih
         gates, units = (4 if model == "lstm" else 3), kw["units"]
         extra = gates * units if model == "lstm" else 0  # Keras GRU keeps both biases
-    if model == "cnn":  # BatchNorm's moving statistics are buffers in PyTorch
-        extra = -2 * sum(kw.get("filters", bench.TWIN_DEFAULTS["cnn"]["filters"]))
-    assert torch_params == net.count_params() + extra, (torch_params, net.count_params())
+    # Trainable weights only: BatchNorm's moving statistics (and kzoo's update count) are
+    # non-trainable weights in Keras and buffers in PyTorch.
+    trainable = sum(int(np.prod(w.shape)) for w in net.trainable_weights)
+    assert torch_params == trainable + extra, (torch_params, trainable)
