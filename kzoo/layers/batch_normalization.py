@@ -20,12 +20,17 @@ momentum reaches Keras' ``momentum`` after ``(10 * momentum - 1) / (1 -
 momentum)`` updates (890 for 0.99): on large data the layer is Keras' own
 after the first epoch. Keras has no such option, hence this subclass; the
 normalization itself is Keras' (``keras.ops.batch_normalization``).
+
+Under a ``tf.distribute`` strategy with several replicas the batch statistics
+are all-reduced over the replicas (``kzoo/backend/replicas.py``), so training
+on two devices matches one device, as on JAX.
 """
 
 import keras
 from keras import ops
 
 from kzoo import checks
+from kzoo.backend.replicas import replicated
 from kzoo.serialization import Config
 
 #: ``(1 + t) / (WARMUP + t)``: the constant of ``tf.train.ExponentialMovingAverage``.
@@ -86,6 +91,13 @@ class BatchNormalization(Config, keras.layers.BatchNormalization):
         self.num_updates = self.add_weight(shape=(input_shape[self.axis],), name="num_updates",
                                            initializer="zeros", trainable=False,
                                            dtype="float32", autocast=False)
+
+    def _moments(self, inputs, mask):
+        # Several tf.distribute replicas: the global batch's statistics (see
+        # kzoo/backend/replicas.py), as on one device and as JAX computes them.
+        if mask is None and not self.synchronized and replicated():
+            return ops.moments(inputs, axes=self._reduction_axes, synchronized=True)
+        return super()._moments(inputs, mask)
 
     def call(self, inputs, training=None, mask=None):
         if not (training and self.trainable and self.warmup):
