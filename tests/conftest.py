@@ -41,18 +41,29 @@ def backend():
     return keras.backend.backend()
 
 
-@pytest.fixture
-def load_recipe():
-    """Loads a script from recipes/ by name, so tests can call its ``main(argv)``."""
+def _script_loader(folder):
+    """``load(name)``: imports ``<repo>/<folder>/<name>.py`` as a module (scripts are no package)."""
     import importlib.util
     import pathlib
 
-    recipes = pathlib.Path(__file__).parent.parent / "recipes"
+    root = pathlib.Path(__file__).parent.parent / folder
 
     def load(name):
-        spec = importlib.util.spec_from_file_location(f"recipe_{name}", recipes / f"{name}.py")
+        spec = importlib.util.spec_from_file_location(f"{folder}_{name}", root / f"{name}.py")
         module = importlib.util.module_from_spec(spec)
         spec.loader.exec_module(module)
         return module
 
     return load
+
+
+@pytest.fixture
+def load_recipe():
+    """Loads a script from recipes/ by name, so tests can call its ``main(argv)``."""
+    return _script_loader("recipes")
+
+
+@pytest.fixture
+def load_benchmark():
+    """Loads a script from benchmarks/ by name, so tests can call its ``main(argv)``."""
+    return _script_loader("benchmarks")

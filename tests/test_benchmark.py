@@ -1,25 +1,16 @@
 """The benchmarks (throughput.py, vs_pytorch.py) run and report; they assert no speed."""
 
 import importlib.util
-import pathlib
 
 import numpy as np
 import pytest
 
-BENCHMARK = pathlib.Path(__file__).parent.parent / "benchmarks" / "throughput.py"
 HAS_TORCH = importlib.util.find_spec("torch") is not None
 
 
-def load_benchmark():
-    spec = importlib.util.spec_from_file_location("kzoo_throughput", BENCHMARK)
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module
-
-
-def test_throughput_main_reports_every_model(capsys):
+def test_throughput_main_reports_every_model(capsys, load_benchmark):
     names = ["mlp_classifier", "perceptron"]
-    rows = load_benchmark().main(["--models", *names, "--steps", "1", "--warmup", "1",
+    rows = load_benchmark("throughput").main(["--models", *names, "--steps", "1", "--warmup", "1",
                                   "--batch-size", "8"])
     assert [row["model"] for row in rows] == names
     for row in rows:
@@ -29,23 +20,13 @@ def test_throughput_main_reports_every_model(capsys):
     assert "| model | params | samples/s |" in out and "perceptron" in out
 
 
-VS_PYTORCH = pathlib.Path(__file__).parent.parent / "benchmarks" / "vs_pytorch.py"
-
-
-def load_vs_pytorch():
-    spec = importlib.util.spec_from_file_location("kzoo_vs_pytorch", VS_PYTORCH)
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module
-
-
 @pytest.mark.skipif(not HAS_TORCH, reason="the PyTorch reference loop needs torch")
-def test_vs_pytorch_runs_at_tiny_size_and_reports_a_ratio(capsys):
+def test_vs_pytorch_runs_at_tiny_size_and_reports_a_ratio(capsys, load_benchmark):
     """Two subprocesses (the PyTorch loop, kzoo on this backend); it asserts no speed."""
     import keras
 
     backend = keras.backend.backend()
-    rows = load_vs_pytorch().main(["--tiny", "--models", "mlp", "--backends", backend,
+    rows = load_benchmark("vs_pytorch").main(["--tiny", "--models", "mlp", "--backends", backend,
                                    "--threads", "1"])
     assert [(row["model"], row["backend"]) for row in rows] == [("mlp", backend)]
     row = rows[0]
@@ -57,13 +38,13 @@ def test_vs_pytorch_runs_at_tiny_size_and_reports_a_ratio(capsys):
 
 @pytest.mark.skipif(not HAS_TORCH, reason="the PyTorch twins need torch")
 @pytest.mark.parametrize("model", ["mlp", "cnn", "lstm", "gru", "transformer"])
-def test_vs_pytorch_twins_have_the_kzoo_architecture(model):
+def test_vs_pytorch_twins_have_the_kzoo_architecture(model, load_benchmark):
     """Same defaults and (up to PyTorch's second recurrent bias) the same weights."""
     import torch
 
     import kzoo
 
-    bench = load_vs_pytorch()
+    bench = load_benchmark("vs_pytorch")
     defaults = kzoo.model_info(f"{model}_classifier").defaults
     assert {k: defaults[k] for k in bench.TWIN_DEFAULTS[model]} == bench.TWIN_DEFAULTS[model]
     kw = bench.model_kwargs(model)  # the sizes of the published table

@@ -1,18 +1,7 @@
 """benchmarks/ucr.py runs at tiny size on generated .ts files (it asserts no accuracy)."""
 
-import importlib.util
-import pathlib
 
 from kzoo import data
-
-BENCHMARK = pathlib.Path(__file__).parent.parent / "benchmarks" / "ucr.py"
-
-
-def load_benchmark():
-    spec = importlib.util.spec_from_file_location("kzoo_ucr_benchmark", BENCHMARK)
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module
 
 
 def _write(folder, name, **kwargs):
@@ -21,11 +10,11 @@ def _write(folder, name, **kwargs):
         data.write_ts(folder / f"{name}_{part}.ts", x, labels, problem_name=name)
 
 
-def test_ucr_benchmark_prints_and_writes_the_table(tmp_path, capsys):
+def test_ucr_benchmark_prints_and_writes_the_table(tmp_path, capsys, load_benchmark):
     _write(tmp_path, "Tiny", channels=2)
     _write(tmp_path, "Ragged", variable_length=True)
     out = tmp_path / "results.md"
-    rows = load_benchmark().main(["--data", str(tmp_path), "--datasets", "Tiny", "Ragged",
+    rows = load_benchmark("ucr").main(["--data", str(tmp_path), "--datasets", "Tiny", "Ragged",
                                   "--models", "mlp_classifier", "no_such_classifier",
                                   "--epochs", "1", "--out", str(out)])
     assert [r["dataset"] for r in rows] == ["Tiny", "Ragged"]
@@ -42,7 +31,7 @@ def test_ucr_benchmark_prints_and_writes_the_table(tmp_path, capsys):
     assert text.startswith("Command: `python benchmarks/ucr.py --data") and "| Tiny |" in text
 
 
-def test_published_numbers_cite_their_results_file():
-    bench = load_benchmark()
+def test_published_numbers_cite_their_results_file(load_benchmark):
+    bench = load_benchmark("ucr")
     for name, (accuracy, network, source) in bench.PUBLISHED.items():
         assert 0.5 < accuracy <= 1.0 and network and source.endswith(".csv"), name
