@@ -98,6 +98,11 @@ def test_optimizers_are_two_distinct_instances():
     default = kzoo.gan(input_shape=(2,))
     adam = default.optimizer.generator_optimizer
     assert float(adam.beta_1) == pytest.approx(0.5)
+    uncompiled = kzoo.gan(input_shape=(2,), compile=False)
+    uncompiled.compile()   # the default pair: two DCGAN Adams
+    assert float(uncompiled.optimizer.discriminator_optimizer.beta_1) == pytest.approx(0.5)
+    assert (uncompiled.optimizer.discriminator_optimizer
+            is not uncompiled.optimizer.generator_optimizer)
     assert float(adam.learning_rate) == pytest.approx(2e-4)
     with pytest.raises(ValueError, match="same object twice"):
         GANOptimizers(adam, adam)

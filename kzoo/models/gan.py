@@ -287,8 +287,9 @@ class GAN(CheckedInputs, PortableCompile, Config, keras.Model):
         return self.generator.predict(z, batch_size=batch_size, verbose=0)
 
 
-def _dcgan_adam(learning_rate, clip):
-    return keras.optimizers.Adam(learning_rate, beta_1=ADAM_BETA_1, **clip)
+def _dcgan_adam(learning_rate, *, clipnorm=None, clipvalue=None):
+    return keras.optimizers.Adam(learning_rate, beta_1=ADAM_BETA_1, clipnorm=clipnorm,
+                                 clipvalue=clipvalue)
 
 
 def make_optimizers(optimizer, learning_rate, *, clipnorm=None, clipvalue=None):
@@ -300,9 +301,8 @@ def make_optimizers(optimizer, learning_rate, *, clipnorm=None, clipvalue=None):
         {"optimizer": optimizer, "learning_rate": learning_rate, "clipnorm": clipnorm,
          "clipvalue": clipvalue, "compile": True})
     if optimizer == "adam":
-        clip = {k: v for k, v in (("clipnorm", clipnorm), ("clipvalue", clipvalue))
-                if v is not None}
-        return GANOptimizers(_dcgan_adam(learning_rate, clip), _dcgan_adam(learning_rate, clip))
+        return GANOptimizers(*(_dcgan_adam(learning_rate, clipnorm=clipnorm, clipvalue=clipvalue)
+                               for _ in range(2)))
     return GANOptimizers(args.make_optimizer(), args.make_optimizer())
 
 
