@@ -41,6 +41,19 @@ def backend():
     return keras.backend.backend()
 
 
+#: Under ``CI=true`` (2 cores, a time budget) the end-to-end runs of recipes/ and
+#: benchmarks/ scripts execute on this backend only, like the notebooks
+#: (tests/test_notebooks.py); the registry-wide tests run on every backend. Locally they
+#: run on every backend.
+END_TO_END_CI_BACKEND = "jax"
+
+
+def _skip_end_to_end_in_ci(folder):
+    if os.environ.get("CI") == "true" and keras.backend.backend() != END_TO_END_CI_BACKEND:
+        pytest.skip(f"CI runs the {folder}/ scripts end to end on {END_TO_END_CI_BACKEND} only "
+                    "(time budget)")
+
+
 def _script_loader(folder):
     """``load(name)``: imports ``<repo>/<folder>/<name>.py`` as a module (scripts are no package)."""
     import importlib.util
@@ -60,10 +73,12 @@ def _script_loader(folder):
 @pytest.fixture
 def load_recipe():
     """Loads a script from recipes/ by name, so tests can call its ``main(argv)``."""
+    _skip_end_to_end_in_ci("recipes")
     return _script_loader("recipes")
 
 
 @pytest.fixture
 def load_benchmark():
     """Loads a script from benchmarks/ by name, so tests can call its ``main(argv)``."""
+    _skip_end_to_end_in_ci("benchmarks")
     return _script_loader("benchmarks")

@@ -8,6 +8,13 @@ its own pytest process. Extra arguments go to pytest::
     KZOO_BACKENDS=jax python tests/run_all_backends.py
 
 The last line totals every backend as ``N passed, N failed``.
+
+With pytest-xdist installed (the ``test`` extra), each backend's run is spread over
+``KZOO_TEST_WORKERS`` processes (default: the CPU count, at most 4; each holds a backend,
+so more would cost memory more than they save time), tests handed out one at a time and
+rebalanced when a worker runs dry (``--dist worksteal``: the few long tests, such as the
+notebooks, do not queue behind each other). ``KZOO_TEST_WORKERS=1`` runs in one process;
+an ``-n`` in the arguments wins.
 """
 
 import os
@@ -20,6 +27,20 @@ BACKENDS = ("tensorflow", "jax", "torch")
 _COUNT = re.compile(r"(\d+) (passed|failed|errors?|skipped|xfailed|xpassed)")
 
 
+def _parallel_args(argv):
+    """``-n N --dist worksteal`` when pytest-xdist is available and not turned off."""
+    if any(a == "-n" or a.startswith(("-n", "--numprocesses")) for a in argv):
+        return []
+    try:
+        import xdist  # noqa: F401
+    except ImportError:
+        return []
+    workers = os.environ.get("KZOO_TEST_WORKERS") or str(min(os.cpu_count() or 1, 4))
+    if not workers.isdigit() or int(workers) < 1:
+        raise SystemExit(f"KZOO_TEST_WORKERS must be a positive integer; received {workers!r}")
+    return [] if workers == "1" else ["-n", workers, "--dist", "worksteal"]
+
+
 def main(argv):
     backends = os.environ.get("KZOO_BACKENDS", ",".join(BACKENDS)).split(",")
     totals, summary, worst = {}, [], 0
@@ -28,7 +49,8 @@ def main(argv):
                "MPLBACKEND": "Agg"}
         print(f"\n===== KERAS_BACKEND={backend} =====", flush=True)
         start = time.perf_counter()
-        proc = subprocess.Popen([sys.executable, "-m", "pytest", *argv], env=env,
+        proc = subprocess.Popen([sys.executable, "-m", "pytest", *_parallel_args(argv), *argv],
+                                env=env,
                                 stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
         last = ""
         for line in proc.stdout:
