@@ -153,3 +153,55 @@ def test_fit_and_score_reports_every_split_and_epochs_to_a_level():
     with pytest.raises(ValueError, match="compiled"):
         E.fit_and_score(kzoo.mlp_classifier(num_classes=2, input_shape=(2,), compile=False),
                         moons, epochs=1)
+
+
+def test_reusable_runs_are_independent_trainings_of_one_compiled_model():
+    moons = E.dataset("moons")
+    built = []
+
+    def build():
+        model = kzoo.mlp_classifier(num_classes=2, input_shape=(2,), hidden_units=(8,))
+        built.append(model)
+        return model
+
+    first = E.repeat(E.reusable(build, moons, epochs=2, batch_size=64), seeds=(0, 1),
+                     clear_session=False)
+    again = E.repeat(E.reusable(build, moons, epochs=2, batch_size=64), seeds=(0, 1),
+                     clear_session=False)
+    # seed 0 trains the model it built; seed 1 trains that same object from seed 1's
+    # initial weights and a reset optimizer (iterations back to 0)
+    assert built[1] is not built[0] and built[0].optimizer.iterations.numpy() == 2 * 11
+    assert first["test"].values == again["test"].values
+    assert first["train"].values[0] != first["train"].values[1]
+    assert set(first) == {"train", "val", "test", "seconds", "history"}
+    with pytest.raises(ValueError, match="build"):
+        E.reusable(None, moons, epochs=1)
+    with pytest.raises(ValueError, match="epochs"):
+        E.reusable(build, moons, epochs=0)
+
+
+def test_accuracy_scores_binary_and_multiclass_models():
+    x = np.zeros((4, 2), "float32")
+    binary = keras.Sequential([keras.Input((2,)), keras.layers.Dense(1, activation="sigmoid",
+                                                                       bias_initializer="ones")])
+    assert E.accuracy(binary, x, np.array([1, 1, 0, 1])) == 0.75
+    multi = keras.Sequential([keras.Input((2,)), keras.layers.Dense(
+        3, bias_initializer=keras.initializers.Constant([0.0, 1.0, 0.0]))])
+    assert E.accuracy(multi, x, np.array([1, 1, 1, 2])) == 0.75
+
+
+def test_combine_merges_settings_and_table_renders_markdown():
+    yes, no = E.compare("X-1", A, B), E.compare("X-1", B, A)
+    assert E.combine("X-1", {"deep": yes, "shallow": yes}, because="b").verdict == "confirmed"
+    mixed = E.combine("X-1", {"deep": yes, "shallow": no}, because="depth")
+    assert mixed.verdict == "depends" and mixed.number.startswith("deep: confirmed")
+    flat = E.combine("X-1", {"deep": yes, "x": E.similar("X-1", A, B, tolerance=0.9)},
+                     because="b")
+    assert flat.verdict == "confirmed"
+    with pytest.raises(ValueError, match="parts"):
+        E.combine("X-1", {}, because="b")
+    table = E.Table(["arm", "accuracy"], [["relu", E.Samples.of(A)]])
+    assert table._repr_markdown_().splitlines() == ["| arm | accuracy |", "|---|---|",
+                                                    "| relu | 0.91 ± 0.01 |"]
+    with pytest.raises(ValueError, match="one cell per header"):
+        E.Table(["a", "b"], [["only one"]])

@@ -190,3 +190,27 @@ def judged(claim_id, verdict, *, number, because, seeds=0):
             raise ValueError(f"{name} must be a non-empty str; received {text!r}")
     return Verdict(claim_id, verdict, number, checks.positive_int("seeds", seeds, minimum=0),
                    because)
+
+
+def combine(claim_id, parts, *, because):
+    """One verdict from the verdicts of several settings of the same claim.
+
+    The same verdict everywhere is that verdict; confirmed in some settings and refuted in
+    others is ``"depends"``; any other mix is ``"inconclusive"``. The number lists every
+    setting's verdict and numbers.
+
+    Args:
+        claim_id: str.
+        parts: dict ``{setting label: Verdict}``, e.g. ``{"depth 8": v8, "depth 2": v2}``.
+        because: str. What the verdict depends on, or why it is what it is.
+    """
+    if not isinstance(parts, dict) or not parts or not all(
+            isinstance(v, Verdict) for v in parts.values()):
+        raise ValueError(f"parts must be a non-empty dict of label -> Verdict; received "
+                         f"{parts!r}")
+    kinds = {v.verdict for v in parts.values()}
+    verdict = (kinds.pop() if len(kinds) == 1 else
+               "depends" if kinds == {"confirmed", "refuted"} else "inconclusive")
+    number = "; ".join(f"{label}: {v.verdict} ({v.number})" for label, v in parts.items())
+    return judged(claim_id, verdict, number=number, because=because,
+                  seeds=max(v.seeds for v in parts.values()))
