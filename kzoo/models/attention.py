@@ -41,6 +41,7 @@ from kzoo.tasks.model import TaskModel
 EMBED_DIM = 128
 NUM_HEADS = 8
 FF_DIM = 256
+FF_ACTIVATION = "gelu"
 NUM_LAYERS = 2
 TRANSFORMER_DROPOUT = 0.1
 TRANSFORMER_OPTIMIZER = "adamw"
@@ -121,7 +122,7 @@ def _sequence_input(*, input_shape, vocab_size, sequence_length, embed_dim, reg,
 def transformer_body(*, input_shape=None, vocab_size=None, sequence_length=None,
                      embed_dim=EMBED_DIM, num_heads=NUM_HEADS, ff_dim=FF_DIM,
                      num_layers=NUM_LAYERS, dropout=TRANSFORMER_DROPOUT, pooling="mean",
-                     mask_value=None, kernel_regularizer=None):
+                     mask_value=None, activation=FF_ACTIVATION, kernel_regularizer=None):
     """Embedding + positional embedding, encoder blocks and masked pooling over the steps.
 
     Embedding (or a ``Dense`` projection) + learned positional embedding,
@@ -152,8 +153,12 @@ def transformer_body(*, input_shape=None, vocab_size=None, sequence_length=None,
         mask_value: float or None. Numeric input only: steps equal to this
             value in every feature (the padding of ``kzoo.data.pad_series``)
             are never attended to nor pooled. Defaults to None (no masking).
+        activation: str. Activation of the feed-forward blocks: relu,
+            leaky_relu, elu, gelu, swish, tanh or sigmoid. Defaults to
+            ``"gelu"`` (guide: Activation Functions > GELU, "for Transformers").
     """
     checks.positive_int("embed_dim", embed_dim)
+    blocks.check_activation(activation)
     checks.positive_int("num_heads", num_heads)
     checks.positive_int("ff_dim", ff_dim)
     checks.positive_int("num_layers", num_layers)
@@ -171,7 +176,8 @@ def transformer_body(*, input_shape=None, vocab_size=None, sequence_length=None,
         x = keras.layers.Dropout(dropout, name="embedding_dropout")(x)
     for i in range(num_layers):
         x = TransformerEncoder(num_heads=num_heads, ff_dim=ff_dim, dropout=dropout,
-                               kernel_regularizer=reg, name=f"encoder_{i}")(x)
+                               activation=activation, kernel_regularizer=reg,
+                               name=f"encoder_{i}")(x)
     if pooling == "mean":
         x = keras.layers.GlobalAveragePooling1D(name="mean_pooling")(x)
     else:

@@ -91,11 +91,13 @@ def _check_image_size(input_shape, count, what, *, halvings_per_count=0):
 
 def cnn_body(*, input_shape, filters=(32, 64), kernel_size=3, pool="max", dense_units=(128,),
              dropout=defaults.DROPOUT, batch_norm=True,
-             batch_norm_momentum=blocks.BATCH_NORM_MOMENTUM, kernel_regularizer=None):
+             batch_norm_momentum=blocks.BATCH_NORM_MOMENTUM, activation=defaults.ACTIVATION,
+             kernel_regularizer=None):
     """[conv -> batch norm -> ReLU -> pool] blocks, flattened into a dense stack.
 
     Each entry of ``filters`` adds one block: a ``kernel_size`` convolution
-    ("same" padding, He initialization), batch normalization, ReLU and a 2x2
+    ("same" padding, He initialization), batch normalization, ReLU (or
+    ``activation``) and a 2x2
     pooling that halves height and width. The feature maps are then flattened
     into a dense head (Dense -> ReLU -> Dropout per entry of ``dense_units``)
     and the output layer. Works for 8x8x1 digits as for 28x28x1 MNIST or
@@ -120,8 +122,15 @@ def cnn_body(*, input_shape, filters=(32, 64), kernel_size=3, pool="max", dense_
             its ReLU. Defaults to True (guide: Batch Normalization, "allows
             higher learning rates").
         batch_norm_momentum: {momentum}
+        activation: str. Activation of the conv blocks and the dense head:
+            relu, leaky_relu, elu, gelu, swish, tanh or sigmoid; the kernels'
+            initialization follows it (He for the ReLU family, Glorot for
+            tanh / sigmoid). Defaults to ``"relu"`` (guide: Activation
+            Functions, "Default choice for hidden layers"; Swish is the guide's
+            suggestion for image recognition).
     """
     input_shape = _image_shape(input_shape)
+    blocks.check_activation(activation)
     filters = checks.int_tuple("filters", filters, allow_empty=False)
     checks.positive_int("kernel_size", kernel_size)
     checks.one_of("pool", pool, tuple(_POOLS))
@@ -134,14 +143,14 @@ def cnn_body(*, input_shape, filters=(32, 64), kernel_size=3, pool="max", dense_
     x = inputs
     for i, width in enumerate(filters):
         x = keras.layers.Conv2D(width, kernel_size, padding="same", use_bias=not batch_norm,
-                                kernel_initializer="he_normal",
+                                kernel_initializer=blocks.initializer_for(activation),
                                 kernel_regularizer=kernel_regularizer, name=f"block{i}_conv")(x)
         if batch_norm:
             x = BatchNormalization(momentum=batch_norm_momentum, name=f"block{i}_bn")(x)
-        x = keras.layers.Activation("relu", name=f"block{i}_relu")(x)
+        x = keras.layers.Activation(activation, name=f"block{i}_{activation}")(x)
         x = _POOLS[pool](2, name=f"block{i}_{pool}pool")(x)
     x = keras.layers.Flatten(name="flatten")(x)
-    x = blocks.dense_stack(x, dense_units, dropout=dropout,
+    x = blocks.dense_stack(x, dense_units, activation=activation, dropout=dropout,
                            kernel_regularizer=kernel_regularizer, name="head")
     return inputs, x
 
