@@ -6,8 +6,7 @@ import numpy as np
 import pytest
 
 import kzoo
-from kzoo.evaluation import (best_threshold, evaluate_predictions, threshold_figure,
-                             threshold_table)
+from kzoo.evaluation import best_threshold, evaluate_predictions, threshold_figure, threshold_table
 
 
 def _scores(seed=0, n=400, prevalence=0.2):
