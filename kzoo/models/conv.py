@@ -160,13 +160,13 @@ def _residual_block(x, width, kernel_size, strides, reg, name, momentum, shortcu
     (with the block's stride) and batch norm: the projection shortcut.
     ``shortcut=False`` gives the plain block y = ReLU(F(x)).
     """
+    skip = x   # built first, as before the switch, so seeded weights are unchanged
+    if shortcut and (strides != 1 or x.shape[-1] != width):
+        skip = _conv_bn(x, width, 1, strides, reg, f"{name}_projection", momentum)
     y = _conv_bn(x, width, kernel_size, strides, reg, f"{name}_a", momentum)
     y = keras.layers.Activation("relu", name=f"{name}_a_relu")(y)
     y = _conv_bn(y, width, kernel_size, 1, reg, f"{name}_b", momentum)
     if shortcut:
-        skip = x
-        if strides != 1 or x.shape[-1] != width:
-            skip = _conv_bn(x, width, 1, strides, reg, f"{name}_projection", momentum)
         y = keras.layers.Add(name=f"{name}_add")([y, skip])
     return keras.layers.Activation("relu", name=f"{name}_relu")(y)
 
