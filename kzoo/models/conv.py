@@ -162,24 +162,26 @@ def _conv_bn(x, width, kernel_size, strides, reg, name, momentum):
     return BatchNormalization(momentum=momentum, name=f"{name}_bn")(x)
 
 
-def _residual_block(x, width, kernel_size, strides, reg, name, momentum):
+def _residual_block(x, width, kernel_size, strides, reg, name, momentum, shortcut=True):
     """The basic block: y = ReLU(F(x) + shortcut(x)), F = conv-BN-ReLU-conv-BN.
 
     The shortcut is the identity when shapes match, else a 1x1 convolution
     (with the block's stride) and batch norm: the projection shortcut.
+    ``shortcut=False`` gives the plain block y = ReLU(F(x)).
     """
-    shortcut = x
-    if strides != 1 or x.shape[-1] != width:
-        shortcut = _conv_bn(x, width, 1, strides, reg, f"{name}_projection", momentum)
+    skip = x   # built first, as before the switch, so seeded weights are unchanged
+    if shortcut and (strides != 1 or x.shape[-1] != width):
+        skip = _conv_bn(x, width, 1, strides, reg, f"{name}_projection", momentum)
     y = _conv_bn(x, width, kernel_size, strides, reg, f"{name}_a", momentum)
     y = keras.layers.Activation("relu", name=f"{name}_a_relu")(y)
     y = _conv_bn(y, width, kernel_size, 1, reg, f"{name}_b", momentum)
-    y = keras.layers.Add(name=f"{name}_add")([y, shortcut])
+    if shortcut:
+        y = keras.layers.Add(name=f"{name}_add")([y, skip])
     return keras.layers.Activation("relu", name=f"{name}_relu")(y)
 
 
 def resnet_body(*, input_shape, stage_filters=(16, 32, 64), blocks_per_stage=2, kernel_size=3,
-                dropout=0.0, batch_norm_momentum=blocks.BATCH_NORM_MOMENTUM,
+                dropout=0.0, batch_norm_momentum=blocks.BATCH_NORM_MOMENTUM, shortcut=True,
                 kernel_regularizer=None):
     """A small residual network: stem, stages of residual blocks, global pooling.
 
@@ -207,7 +209,12 @@ def resnet_body(*, input_shape, stage_filters=(16, 32, 64), blocks_per_stage=2, 
             ResNet relies on batch normalization for regularization (guide:
             Batch Normalization; He et al. 2016).
         batch_norm_momentum: {momentum}
+        shortcut: bool. Add each block's shortcut (identity or projection).
+            False gives the same stack without skip connections, a plain
+            network of the same depth (an ablation, guide: Residual Networks).
+            Defaults to True.
     """
+    shortcut = checks.boolean("shortcut", shortcut)
     input_shape = _image_shape(input_shape)
     stage_filters = checks.int_tuple("stage_filters", stage_filters, allow_empty=False)
     checks.positive_int("blocks_per_stage", blocks_per_stage)
@@ -223,7 +230,7 @@ def resnet_body(*, input_shape, stage_filters=(16, 32, 64), blocks_per_stage=2, 
         for b in range(blocks_per_stage):
             strides = 2 if s > 0 and b == 0 else 1
             x = _residual_block(x, width, kernel_size, strides, reg, f"stage{s}_block{b}",
-                                batch_norm_momentum)
+                                batch_norm_momentum, shortcut)
     x = keras.layers.GlobalAveragePooling2D(name="global_pool")(x)
     if dropout:
         x = keras.layers.Dropout(dropout, name="dropout")(x)
