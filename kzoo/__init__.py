@@ -26,6 +26,7 @@ from kzoo import (  # noqa: F401
     distribute,
     docstrings,
     evaluation,
+    experiments,
     explain,
     fewshot,
     heads,
@@ -48,9 +49,10 @@ __version__ = "0.1.0"
 
 _TOOLS = [
     "adversarial", "anomaly_scores", "callbacks", "compression", "create_model", "data",
-    "debug", "defaults", "distribute", "docstrings", "evaluate", "evaluation", "explain",
-    "fewshot", "greedy_decode", "heads", "layers", "list_models", "lr_find", "model_info",
-    "models", "register_model", "registry", "schedules", "tasks", "transfer", "tune", "tuning",
+    "debug", "defaults", "distribute", "docstrings", "evaluate", "evaluation", "experiments",
+    "explain", "fewshot", "greedy_decode", "heads", "layers", "list_models", "lr_find",
+    "model_info", "models", "register_model", "registry", "schedules", "tasks", "transfer",
+    "tune", "tuning",
 ]
 
 #: Submodules imported on first use: they pin or import more than ``import kzoo`` should.

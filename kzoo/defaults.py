@@ -42,3 +42,9 @@ SGD_MOMENTUM = 0.9
 
 # Activation Functions: the ones the guide discusses for hidden layers.
 HIDDEN_ACTIVATIONS = ("relu", "leaky_relu", "elu", "gelu", "swish", "tanh", "sigmoid")
+
+# "linear" (no activation): accepted by the dense family for the guide's point that a
+# deep network without activations is one linear layer (Activation Functions > What is
+# an Activation Function?). An experiment's switch, never searched, so it is not in
+# HIDDEN_ACTIVATIONS.
+LINEAR_ACTIVATION = "linear"

@@ -95,3 +95,31 @@ def figures(report):
     else:
         out.append(("residuals", residuals_figure(report.y_true, report.y_pred)))
     return out
+
+
+def threshold_figure(table, *, title="Precision and recall against the threshold"):
+    """Precision, recall and F1 against the decision threshold (binary classification).
+
+    Args:
+        table: dict from :func:`kzoo.evaluation.threshold_table` (or
+            ``EvaluationReport.thresholds()``).
+        title: str. The axes' title.
+
+    Returns:
+        ``matplotlib.figure.Figure``.
+    """
+    import matplotlib.pyplot as plt
+
+    missing = {"threshold", "precision", "recall", "f1"} - set(table)
+    if missing:
+        raise ValueError(f"table must come from threshold_table (keys threshold, precision, "
+                         f"recall, f1). Received: a table without {sorted(missing)}")
+    fig, ax = plt.subplots(figsize=(6, 4))
+    for name, style in (("precision", "-o"), ("recall", "-s"), ("f1", "--")):
+        ax.plot(table["threshold"], table[name], style, label=name, markersize=3)
+    ax.set_xlabel("decision threshold (predict positive when p >= threshold)")
+    ax.set_ylabel("score")
+    ax.set_ylim(-0.02, 1.02)
+    ax.set_title(title)
+    ax.legend()
+    return fig

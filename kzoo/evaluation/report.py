@@ -1,15 +1,22 @@
 """``kzoo.evaluate``: the guide's evaluation metrics as a report (guide: Evaluation Metrics).
 
-Classification: accuracy, precision, recall, F1 (of the positive class for
-two classes, the macro average for more: ``report.average`` names it), AUC-ROC
-(binary; macro one-vs-rest for more classes), the per-class table of
-``sklearn.metrics.classification_report`` and the confusion matrix.
-Regression: MAE, RMSE and R². Numbers and figures come from scikit-learn
-(imported inside the functions).
+Classification: accuracy, balanced accuracy (the mean per-class recall: 0.5 for a
+constant prediction on two classes, however imbalanced), precision, recall, F1 (of the
+positive class for two classes, the macro average for more: ``report.average`` names
+it), AUC-ROC (binary; macro one-vs-rest for more classes), PR-AUC (binary: the average
+precision of the positive class, which, unlike AUC-ROC, falls with the positive
+class's prevalence), the per-class table of ``sklearn.metrics.classification_report``
+and the confusion matrix; :meth:`EvaluationReport.thresholds` gives precision, recall
+and F1 at every decision threshold. Regression: MAE, RMSE and R².
+
+:func:`evaluate` scores a model on ``(x, y)``; :func:`evaluate_predictions` scores
+predictions you already have (a scikit-learn model's ``predict_proba``, constructed
+examples). Numbers and figures come from scikit-learn (imported inside the functions).
 """
 
 import dataclasses
 import os
+import warnings
 
 import numpy as np
 
@@ -70,6 +77,23 @@ class EvaluationReport:
 
     def __getitem__(self, name):
         return self.metrics[name]
+
+    def thresholds(self, thresholds=None):
+        """Precision, recall and F1 at each decision threshold (binary classification).
+
+        Args:
+            thresholds: sequence of float in (0, 1), or None for 0.05, 0.10, ..., 0.95.
+
+        Returns:
+            dict of arrays, see :func:`kzoo.evaluation.threshold_table`.
+        """
+        from kzoo.evaluation.thresholds import DEFAULT_THRESHOLDS, threshold_table
+
+        if self.task != "classification" or self.y_score is None or self.y_score.shape[1] != 2:
+            raise ValueError("thresholds() needs a binary classification report. Received: a "
+                             f"{self.task} report with {len(self.class_names or [])} classes")
+        return threshold_table(self.y_true, self.y_score[:, 1],
+                               DEFAULT_THRESHOLDS if thresholds is None else thresholds)
 
     def table(self):
         """The metrics as aligned text rows."""
@@ -169,6 +193,15 @@ class EvaluationReport:
         return written + [summary]
 
 
+def _balanced_accuracy(y_true, y_pred, labels):
+    """The mean recall over the classes present in ``y_true`` (scikit-learn's)."""
+    from sklearn import metrics as skm
+
+    with warnings.catch_warnings():  # a class predicted but absent from y_true warns
+        warnings.simplefilter("ignore", UserWarning)
+        return float(skm.balanced_accuracy_score(y_true, y_pred))
+
+
 def _infer_task(model, y):
     loss = getattr(model, "loss", None)
     name = loss if isinstance(loss, str) else type(loss).__name__ if loss is not None else ""
@@ -197,7 +230,7 @@ def _regression_report(y_arr, pred, *, history, name):
                             history=history, model_name=name)
 
 
-def _classification_report(x_arr, y_arr, pred, *, class_names, history, name):
+def _classification_report(x_arr, y_arr, pred, *, class_names, history, name, threshold):
     from sklearn import metrics as skm
 
     y_true = y_arr.reshape(-1)
@@ -209,7 +242,8 @@ def _classification_report(x_arr, y_arr, pred, *, class_names, history, name):
     num_classes = scores.shape[1]
     check_arrays(x_arr, y_true, num_classes=num_classes)
     y_true = y_true.astype("int64")
-    y_pred = scores.argmax(axis=1) if num_classes > 2 else (scores[:, 1] > 0.5).astype("int64")
+    y_pred = (scores.argmax(axis=1) if num_classes > 2
+              else (scores[:, 1] >= threshold).astype("int64"))
     labels = list(range(num_classes))
     if class_names is None:
         class_names = labels
@@ -219,6 +253,7 @@ def _classification_report(x_arr, y_arr, pred, *, class_names, history, name):
     average = "binary" if num_classes == 2 else "macro"
     metrics = {
         "accuracy": float(skm.accuracy_score(y_true, y_pred)),
+        "balanced_accuracy": _balanced_accuracy(y_true, y_pred, labels),
         "precision": float(skm.precision_score(y_true, y_pred, average=average,
                                                labels=labels if average == "macro" else None,
                                                zero_division=0)),
@@ -233,6 +268,7 @@ def _classification_report(x_arr, y_arr, pred, *, class_names, history, name):
     if len(present) == num_classes:
         if num_classes == 2:
             metrics["auc_roc"] = float(skm.roc_auc_score(y_true, scores[:, 1]))
+            metrics["pr_auc"] = float(skm.average_precision_score(y_true, scores[:, 1]))
         else:
             probs = scores / np.clip(scores.sum(axis=1, keepdims=True), 1e-12, None)
             metrics["auc_roc"] = float(skm.roc_auc_score(y_true, probs, multi_class="ovr",
@@ -245,7 +281,27 @@ def _classification_report(x_arr, y_arr, pred, *, class_names, history, name):
                             average=average)
 
 
-def evaluate(model, x, y, *, history=None, task=None, class_names=None, batch_size=256):
+def _check_task_and_history(task, history):
+    if task is not None and task not in ("classification", "regression"):
+        raise ValueError("task must be one of ['classification', 'regression'] or None. "
+                         f"Received: task={task!r}")
+    if history is not None and not isinstance(history, dict):
+        history = getattr(history, "history", None)
+        if not isinstance(history, dict):
+            raise ValueError("history must be a keras History or its .history dict. "
+                             f"Received: history of type {type(history).__name__}")
+    return history
+
+
+def _check_threshold(threshold):
+    from kzoo import checks
+
+    checks.number_in_range("threshold", threshold, 0.0, 1.0, low_inclusive=False,
+                           high_inclusive=False)
+
+
+def evaluate(model, x, y, *, history=None, task=None, class_names=None, batch_size=256,
+             threshold=0.5):
     """Evaluates a model with the guide's metrics for its task.
 
     Args:
@@ -260,6 +316,11 @@ def evaluate(model, x, y, *, history=None, task=None, class_names=None, batch_si
         class_names: list or None. Names for the classes. Defaults to None
             (``0 .. k-1``).
         batch_size: int. Prediction batch size. Defaults to 256.
+        threshold: float in (0, 1). Binary classification: a sample is predicted
+            positive when its probability is ``>= threshold`` (accuracy, precision,
+            recall, F1 and the confusion matrix depend on it; AUC-ROC and PR-AUC do
+            not). Pick it on validation data, e.g. with
+            :func:`kzoo.evaluation.best_threshold`. Defaults to 0.5.
 
     Returns:
         An ``EvaluationReport``: ``print(report)`` shows the table,
@@ -274,21 +335,60 @@ def evaluate(model, x, y, *, history=None, task=None, class_names=None, batch_si
     Reference:
         Guide: Evaluation Metrics (Summary Tables - Classification, Regression).
     """
-    if task is not None and task not in ("classification", "regression"):
-        raise ValueError("task must be one of ['classification', 'regression'] or None. "
-                         f"Received: task={task!r}")
+    history = _check_task_and_history(task, history)
+    _check_threshold(threshold)
     if y is None:
         raise ValueError("y must be the test targets (evaluate(model, x, y)). Received: y=None")
     x_arr, y_arr = check_arrays(x, y)
     task = task or _infer_task(model, y_arr)
-    if history is not None and not isinstance(history, dict):
-        history = getattr(history, "history", None)
-        if not isinstance(history, dict):
-            raise ValueError("history must be a keras History or its .history dict. "
-                             f"Received: history of type {type(history).__name__}")
     pred = np.asarray(model.predict(x_arr, batch_size=batch_size, verbose=0), dtype="float64")
     name = getattr(model, "name", "model")
     if task == "regression":
         return _regression_report(y_arr, pred, history=history, name=name)
     return _classification_report(x_arr, y_arr, pred, class_names=class_names,
-                                  history=history, name=name)
+                                  history=history, name=name, threshold=threshold)
+
+
+def evaluate_predictions(y, predictions, *, task=None, class_names=None, history=None,
+                         threshold=0.5, name="predictions"):
+    """The report of :func:`evaluate` for predictions you already have.
+
+    For a model that is not a Keras model (a scikit-learn tree's ``predict_proba``),
+    or for constructed predictions (the guide's examples: a classifier that always says
+    "not spam", errors of $10, $20 and $5).
+
+    Args:
+        y: array-like. The targets (integer labels for classification).
+        predictions: array-like. Classification: probabilities, ``(n,)`` or ``(n, 1)``
+            for the positive class of two, or ``(n, K)`` for K classes. Regression: the
+            predicted values.
+        task: str or None. ``"classification"`` or ``"regression"``. Defaults to None:
+            classification when ``y`` holds integers, regression otherwise.
+        class_names, history, threshold: as in :func:`evaluate`.
+        name: str. Shown in the report. Defaults to ``"predictions"``.
+
+    Returns:
+        An ``EvaluationReport``.
+
+    Example:
+        >>> always_no = np.zeros(100)                     # P(spam) = 0 for every email
+        >>> y = np.array([1] * 5 + [0] * 95)
+        >>> report = kzoo.evaluation.evaluate_predictions(y, always_no)
+        >>> report["accuracy"], report["recall"], report["balanced_accuracy"]
+        (0.95, 0.0, 0.5)
+
+    Reference:
+        Guide: Evaluation Metrics.
+    """
+    history = _check_task_and_history(task, history)
+    _check_threshold(threshold)
+    pred, y_arr = check_arrays(predictions, y, name_x="predictions")
+    task = task or ("classification" if y_arr.dtype.kind in "biu" else "regression")
+    pred = pred.astype("float64")
+    if task == "regression":
+        return _regression_report(y_arr, pred, history=history, name=name)
+    if pred.min() < 0 or pred.max() > 1:
+        raise ValueError("predictions must be probabilities in [0, 1] for classification. "
+                         f"Received: values in [{pred.min():.3g}, {pred.max():.3g}]")
+    return _classification_report(pred, y_arr, pred, class_names=class_names,
+                                  history=history, name=name, threshold=threshold)

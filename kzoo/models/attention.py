@@ -41,6 +41,7 @@ from kzoo.tasks.model import TaskModel
 EMBED_DIM = 128
 NUM_HEADS = 8
 FF_DIM = 256
+FF_ACTIVATION = "gelu"
 NUM_LAYERS = 2
 TRANSFORMER_DROPOUT = 0.1
 TRANSFORMER_OPTIMIZER = "adamw"
@@ -121,7 +122,8 @@ def _sequence_input(*, input_shape, vocab_size, sequence_length, embed_dim, reg,
 def transformer_body(*, input_shape=None, vocab_size=None, sequence_length=None,
                      embed_dim=EMBED_DIM, num_heads=NUM_HEADS, ff_dim=FF_DIM,
                      num_layers=NUM_LAYERS, dropout=TRANSFORMER_DROPOUT, pooling="mean",
-                     mask_value=None, kernel_regularizer=None):
+                     mask_value=None, activation=FF_ACTIVATION, positional_embedding=True,
+                     kernel_regularizer=None):
     """Embedding + positional embedding, encoder blocks and masked pooling over the steps.
 
     Embedding (or a ``Dense`` projection) + learned positional embedding,
@@ -152,8 +154,18 @@ def transformer_body(*, input_shape=None, vocab_size=None, sequence_length=None,
         mask_value: float or None. Numeric input only: steps equal to this
             value in every feature (the padding of ``kzoo.data.pad_series``)
             are never attended to nor pooled. Defaults to None (no masking).
+        activation: str. Activation of the feed-forward blocks: relu,
+            leaky_relu, elu, gelu, swish, tanh or sigmoid. Defaults to
+            ``"gelu"`` (guide: Activation Functions > GELU, "for Transformers").
+        positional_embedding: bool. Add the learned positional embedding
+            (``kzoo.layers.PositionalEmbedding``). False leaves the model
+            blind to order: self-attention and the pooling are permutation
+            invariant (an ablation, guide: Transformer Networks > Positional
+            Encoding). Defaults to True.
     """
+    positional_embedding = checks.boolean("positional_embedding", positional_embedding)
     checks.positive_int("embed_dim", embed_dim)
+    blocks.check_activation(activation)
     checks.positive_int("num_heads", num_heads)
     checks.positive_int("ff_dim", ff_dim)
     checks.positive_int("num_layers", num_layers)
@@ -166,12 +178,14 @@ def transformer_body(*, input_shape=None, vocab_size=None, sequence_length=None,
     inputs, x, length = _sequence_input(input_shape=input_shape, vocab_size=vocab_size,
                                         sequence_length=sequence_length, embed_dim=embed_dim,
                                         reg=reg, mask_value=mask_value)
-    x = PositionalEmbedding(length, name="positional_embedding")(x)
+    if positional_embedding:
+        x = PositionalEmbedding(length, name="positional_embedding")(x)
     if dropout:
         x = keras.layers.Dropout(dropout, name="embedding_dropout")(x)
     for i in range(num_layers):
         x = TransformerEncoder(num_heads=num_heads, ff_dim=ff_dim, dropout=dropout,
-                               kernel_regularizer=reg, name=f"encoder_{i}")(x)
+                               activation=activation, kernel_regularizer=reg,
+                               name=f"encoder_{i}")(x)
     if pooling == "mean":
         x = keras.layers.GlobalAveragePooling1D(name="mean_pooling")(x)
     else:
@@ -229,7 +243,7 @@ transformer_regressor = tasks.regressor(
 )
 def seq2seq_attention(*, input_vocab_size, target_vocab_size, units=SEQ2SEQ_UNITS,
                       embedding_dim=SEQ2SEQ_EMBEDDING_DIM, source_length=None,
-                      target_length=None, dropout=0.0, l1=0.0, l2=0.0,
+                      target_length=None, attention=True, dropout=0.0, l1=0.0, l2=0.0,
                       optimizer=defaults.OPTIMIZER, learning_rate=defaults.LEARNING_RATE,
                       clipnorm=None, clipvalue=None, compile=True):
     """An LSTM encoder-decoder with Luong attention, trained with teacher forcing.
@@ -256,6 +270,10 @@ def seq2seq_attention(*, input_vocab_size, target_vocab_size, units=SEQ2SEQ_UNIT
             length. Defaults to None.
         target_length: int. Fixed decoder length, or ``None`` for variable
             length. Defaults to None.
+        attention: bool. Attend over the encoder states. False: the plain encoder-decoder,
+            whose decoder sees the source only through the encoder's final state (the
+            context vector), an ablation (guide: Attention Mechanisms, "crucial for
+            sequence-to-sequence tasks"); needs True for greedy_decode. Defaults to True.
         dropout: float. Dropout on the attentional hidden state. Defaults to
             0 (the guide's 0.3 is for dense classifiers; add it when the model
             overfits).
@@ -283,6 +301,7 @@ def seq2seq_attention(*, input_vocab_size, target_vocab_size, units=SEQ2SEQ_UNIT
         Luong, Pham & Manning, "Effective Approaches to Attention-based
         Neural Machine Translation" (2015); guide: Attention Mechanisms.
     """
+    attention = checks.boolean("attention", attention)
     checks.fraction("dropout", dropout)
     reg = tasks.arguments.regularizer(l1, l2)
     compile_args = tasks.arguments.check_compile_args(
@@ -291,7 +310,8 @@ def seq2seq_attention(*, input_vocab_size, target_vocab_size, units=SEQ2SEQ_UNIT
     inputs, decoder_states, encoder_states = _encoder_decoder(
         input_vocab_size=input_vocab_size, target_vocab_size=target_vocab_size, units=units,
         embedding_dim=embedding_dim, source_length=source_length, target_length=target_length)
-    probs = _attend_and_predict(decoder_states, encoder_states, units=units, dropout=dropout,
+    attended = encoder_states if attention else None
+    probs = _attend_and_predict(decoder_states, attended, units=units, dropout=dropout,
                                 reg=reg, target_vocab_size=target_vocab_size)
     model = TaskModel(inputs, probs, name="seq2seq_attention")
     if compile_args.compile:
@@ -331,7 +351,14 @@ def _encoder_decoder(*, input_vocab_size, target_vocab_size, units, embedding_di
 
 def _attend_and_predict(decoder_states, encoder_states, *, units, dropout, reg,
                         target_vocab_size):
-    """Luong attention + output layers; ``greedy_decode`` reuses them by name."""
+    """Luong attention + output layers; ``greedy_decode`` reuses them by name.
+
+    ``encoder_states=None`` (``attention=False``): the output layers read the decoder
+    states alone."""
+    if encoder_states is None:
+        hidden = keras.layers.Dense(units, activation="tanh", kernel_regularizer=reg,
+                                    name="attentional_hidden")(decoder_states)
+        return _output(hidden, dropout=dropout, reg=reg, target_vocab_size=target_vocab_size)
     keys = keras.layers.Dense(units, use_bias=False, name="attention_keys")(encoder_states)
     # The scores are not an output of the training model, but asking for them
     # here lets greedy_decode's step model (a second call of this layer) have
@@ -342,6 +369,10 @@ def _attend_and_predict(decoder_states, encoder_states, *, units, dropout, reg,
     merged = keras.layers.Concatenate(name="attention_concat")([context, decoder_states])
     hidden = keras.layers.Dense(units, activation="tanh", kernel_regularizer=reg,
                                 name="attentional_hidden")(merged)
+    return _output(hidden, dropout=dropout, reg=reg, target_vocab_size=target_vocab_size)
+
+
+def _output(hidden, *, dropout, reg, target_vocab_size):
     if dropout:
         hidden = keras.layers.Dropout(dropout, name="attentional_dropout")(hidden)
     return keras.layers.Dense(target_vocab_size, activation="softmax", dtype="float32",
@@ -362,8 +393,8 @@ def _inference_models(model):
             "attention", "attention_concat", "attentional_hidden", "output")}
     except ValueError as error:
         raise ValueError(
-            "greedy_decode needs a model built by kzoo.seq2seq_attention. "
-            f"Received: model={model.name!r}") from error
+            "greedy_decode needs a model built by kzoo.seq2seq_attention (with "
+            f"attention=True). Received: model={model.name!r}") from error
     units = layer["encoder_lstm"].units
     encoder = keras.Model(model.inputs[0], layer["encoder_lstm"].output, name="encoder")
 

@@ -23,9 +23,17 @@ BATCH_NORM_MOMENTUM_DOC = """float. Long-run momentum of the batch-norm moving
 _HE_FAMILY = ("relu", "leaky_relu", "elu", "gelu", "swish", "silu", "selu")
 
 
-def check_activation(activation):
-    """Validates a hidden-layer activation name."""
-    return checks.one_of("activation", activation, defaults.HIDDEN_ACTIVATIONS)
+def check_activation(activation, *, allow_linear=False):
+    """Validates a hidden-layer activation name (one of ``defaults.HIDDEN_ACTIVATIONS``).
+
+    ``allow_linear=True`` also accepts ``"linear"`` (no activation, Glorot
+    initialization): the dense family's switch for the guide's "without activation,
+    the network is linear" experiment. Search spaces never sample it.
+    """
+    accepted = defaults.HIDDEN_ACTIVATIONS
+    if allow_linear:
+        accepted = (*accepted, defaults.LINEAR_ACTIVATION)
+    return checks.one_of("activation", activation, accepted)
 
 
 def initializer_for(activation, kernel_initializer=None):

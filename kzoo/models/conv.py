@@ -91,11 +91,13 @@ def _check_image_size(input_shape, count, what, *, halvings_per_count=0):
 
 def cnn_body(*, input_shape, filters=(32, 64), kernel_size=3, pool="max", dense_units=(128,),
              dropout=defaults.DROPOUT, batch_norm=True,
-             batch_norm_momentum=blocks.BATCH_NORM_MOMENTUM, kernel_regularizer=None):
+             batch_norm_momentum=blocks.BATCH_NORM_MOMENTUM, activation=defaults.ACTIVATION,
+             kernel_regularizer=None):
     """[conv -> batch norm -> ReLU -> pool] blocks, flattened into a dense stack.
 
     Each entry of ``filters`` adds one block: a ``kernel_size`` convolution
-    ("same" padding, He initialization), batch normalization, ReLU and a 2x2
+    ("same" padding, He initialization), batch normalization, ReLU (or
+    ``activation``) and a 2x2
     pooling that halves height and width. The feature maps are then flattened
     into a dense head (Dense -> ReLU -> Dropout per entry of ``dense_units``)
     and the output layer. Works for 8x8x1 digits as for 28x28x1 MNIST or
@@ -120,8 +122,15 @@ def cnn_body(*, input_shape, filters=(32, 64), kernel_size=3, pool="max", dense_
             its ReLU. Defaults to True (guide: Batch Normalization, "allows
             higher learning rates").
         batch_norm_momentum: {momentum}
+        activation: str. Activation of the conv blocks and the dense head:
+            relu, leaky_relu, elu, gelu, swish, tanh or sigmoid; the kernels'
+            initialization follows it (He for the ReLU family, Glorot for
+            tanh / sigmoid). Defaults to ``"relu"`` (guide: Activation
+            Functions, "Default choice for hidden layers"; Swish is the guide's
+            suggestion for image recognition).
     """
     input_shape = _image_shape(input_shape)
+    blocks.check_activation(activation)
     filters = checks.int_tuple("filters", filters, allow_empty=False)
     checks.positive_int("kernel_size", kernel_size)
     checks.one_of("pool", pool, tuple(_POOLS))
@@ -134,14 +143,14 @@ def cnn_body(*, input_shape, filters=(32, 64), kernel_size=3, pool="max", dense_
     x = inputs
     for i, width in enumerate(filters):
         x = keras.layers.Conv2D(width, kernel_size, padding="same", use_bias=not batch_norm,
-                                kernel_initializer="he_normal",
+                                kernel_initializer=blocks.initializer_for(activation),
                                 kernel_regularizer=kernel_regularizer, name=f"block{i}_conv")(x)
         if batch_norm:
             x = BatchNormalization(momentum=batch_norm_momentum, name=f"block{i}_bn")(x)
-        x = keras.layers.Activation("relu", name=f"block{i}_relu")(x)
+        x = keras.layers.Activation(activation, name=f"block{i}_{activation}")(x)
         x = _POOLS[pool](2, name=f"block{i}_{pool}pool")(x)
     x = keras.layers.Flatten(name="flatten")(x)
-    x = blocks.dense_stack(x, dense_units, dropout=dropout,
+    x = blocks.dense_stack(x, dense_units, activation=activation, dropout=dropout,
                            kernel_regularizer=kernel_regularizer, name="head")
     return inputs, x
 
@@ -153,24 +162,26 @@ def _conv_bn(x, width, kernel_size, strides, reg, name, momentum):
     return BatchNormalization(momentum=momentum, name=f"{name}_bn")(x)
 
 
-def _residual_block(x, width, kernel_size, strides, reg, name, momentum):
+def _residual_block(x, width, kernel_size, strides, reg, name, momentum, shortcut=True):
     """The basic block: y = ReLU(F(x) + shortcut(x)), F = conv-BN-ReLU-conv-BN.
 
     The shortcut is the identity when shapes match, else a 1x1 convolution
     (with the block's stride) and batch norm: the projection shortcut.
+    ``shortcut=False`` gives the plain block y = ReLU(F(x)).
     """
-    shortcut = x
-    if strides != 1 or x.shape[-1] != width:
-        shortcut = _conv_bn(x, width, 1, strides, reg, f"{name}_projection", momentum)
+    skip = x   # built first, as before the switch, so seeded weights are unchanged
+    if shortcut and (strides != 1 or x.shape[-1] != width):
+        skip = _conv_bn(x, width, 1, strides, reg, f"{name}_projection", momentum)
     y = _conv_bn(x, width, kernel_size, strides, reg, f"{name}_a", momentum)
     y = keras.layers.Activation("relu", name=f"{name}_a_relu")(y)
     y = _conv_bn(y, width, kernel_size, 1, reg, f"{name}_b", momentum)
-    y = keras.layers.Add(name=f"{name}_add")([y, shortcut])
+    if shortcut:
+        y = keras.layers.Add(name=f"{name}_add")([y, skip])
     return keras.layers.Activation("relu", name=f"{name}_relu")(y)
 
 
 def resnet_body(*, input_shape, stage_filters=(16, 32, 64), blocks_per_stage=2, kernel_size=3,
-                dropout=0.0, batch_norm_momentum=blocks.BATCH_NORM_MOMENTUM,
+                dropout=0.0, batch_norm_momentum=blocks.BATCH_NORM_MOMENTUM, shortcut=True,
                 kernel_regularizer=None):
     """A small residual network: stem, stages of residual blocks, global pooling.
 
@@ -198,7 +209,12 @@ def resnet_body(*, input_shape, stage_filters=(16, 32, 64), blocks_per_stage=2, 
             ResNet relies on batch normalization for regularization (guide:
             Batch Normalization; He et al. 2016).
         batch_norm_momentum: {momentum}
+        shortcut: bool. Add each block's shortcut (identity or projection).
+            False gives the same stack without skip connections, a plain
+            network of the same depth (an ablation, guide: Residual Networks).
+            Defaults to True.
     """
+    shortcut = checks.boolean("shortcut", shortcut)
     input_shape = _image_shape(input_shape)
     stage_filters = checks.int_tuple("stage_filters", stage_filters, allow_empty=False)
     checks.positive_int("blocks_per_stage", blocks_per_stage)
@@ -214,7 +230,7 @@ def resnet_body(*, input_shape, stage_filters=(16, 32, 64), blocks_per_stage=2, 
         for b in range(blocks_per_stage):
             strides = 2 if s > 0 and b == 0 else 1
             x = _residual_block(x, width, kernel_size, strides, reg, f"stage{s}_block{b}",
-                                batch_norm_momentum)
+                                batch_norm_momentum, shortcut)
     x = keras.layers.GlobalAveragePooling2D(name="global_pool")(x)
     if dropout:
         x = keras.layers.Dropout(dropout, name="dropout")(x)

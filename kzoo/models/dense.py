@@ -54,7 +54,9 @@ def mlp_body(*, input_shape, hidden_units=defaults.HIDDEN_UNITS, activation=defa
             ``(256, 128)`` (guide: Quick Start, "2-3 hidden layers, 128-256
             neurons", funnel shaped).
         activation: str. Hidden activation: relu, leaky_relu, elu, gelu, swish,
-            tanh or sigmoid. Defaults to ``"relu"`` (guide: Quick Start).
+            tanh or sigmoid, or ``"linear"`` (none: the stack collapses to one
+            linear map, the guide's reason for activations; never searched).
+            Defaults to ``"relu"`` (guide: Quick Start).
         dropout: float. Fraction of units dropped after each hidden layer.
             Defaults to 0.3 (guide: Quick Start, "Dropout 0.3-0.5").
         batch_norm: bool. Batch normalization before each activation.
@@ -64,7 +66,7 @@ def mlp_body(*, input_shape, hidden_units=defaults.HIDDEN_UNITS, activation=defa
             family and Glorot uniform for tanh / sigmoid. Defaults to None.
     """
     hidden_units = checks.int_tuple("hidden_units", hidden_units)
-    blocks.check_activation(activation)
+    blocks.check_activation(activation, allow_linear=True)
     checks.fraction("dropout", dropout)
     checks.boolean("batch_norm", batch_norm)
     checks.fraction("batch_norm_momentum", batch_norm_momentum)
