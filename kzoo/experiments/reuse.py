@@ -14,6 +14,7 @@ Written by hand: Keras has no "re-initialise a compiled model" call.
 
 import time
 
+import keras
 import numpy as np
 
 from kzoo import checks, defaults
@@ -59,7 +60,8 @@ def reusable(build, splits, *, epochs, batch_size=defaults.BATCH_SIZE, validate=
         if model is None:
             model = cache["model"] = fresh
             model.optimizer.build(model.trainable_variables)
-            cache["optimizer"] = [np.array(v) for v in model.optimizer.variables]
+            cache["optimizer"] = [keras.ops.convert_to_numpy(v)
+                                  for v in model.optimizer.variables]
         else:
             model.set_weights(fresh.get_weights())
             for variable, value in zip(model.optimizer.variables, cache["optimizer"]):
@@ -87,6 +89,6 @@ def accuracy(model, x, y):
     Needs no compiled evaluation step (one eager call), so it is cheap for the many small
     models of an experiment. Binary models (one sigmoid output) are thresholded at 0.5.
     """
-    p = np.asarray(model(x, training=False))
+    p = keras.ops.convert_to_numpy(model(x, training=False))
     labels = (p[:, 0] > 0.5).astype(int) if p.shape[-1] == 1 else p.argmax(-1)
     return float(np.mean(labels == np.asarray(y).reshape(-1)))
