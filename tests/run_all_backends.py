@@ -29,7 +29,7 @@ _COUNT = re.compile(r"(\d+) (passed|failed|errors?|skipped|xfailed|xpassed)")
 
 def _parallel_args(argv):
     """``-n N --dist worksteal`` when pytest-xdist is available and not turned off."""
-    if any(a == "-n" or a.startswith(("-n", "--numprocesses")) for a in argv):
+    if any(a.startswith(("-n", "--numprocesses")) for a in argv):
         return []
     try:
         import xdist  # noqa: F401

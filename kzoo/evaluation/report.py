@@ -193,7 +193,7 @@ class EvaluationReport:
         return written + [summary]
 
 
-def _balanced_accuracy(y_true, y_pred, labels):
+def _balanced_accuracy(y_true, y_pred):
     """The mean recall over the classes present in ``y_true`` (scikit-learn's)."""
     from sklearn import metrics as skm
 
@@ -253,7 +253,7 @@ def _classification_report(x_arr, y_arr, pred, *, class_names, history, name, th
     average = "binary" if num_classes == 2 else "macro"
     metrics = {
         "accuracy": float(skm.accuracy_score(y_true, y_pred)),
-        "balanced_accuracy": _balanced_accuracy(y_true, y_pred, labels),
+        "balanced_accuracy": _balanced_accuracy(y_true, y_pred),
         "precision": float(skm.precision_score(y_true, y_pred, average=average,
                                                labels=labels if average == "macro" else None,
                                                zero_division=0)),
