@@ -139,20 +139,12 @@ def test_protocol_datasets_are_split_scaled_and_fixed():
         E.dataset("mnist")
 
 
-def test_fit_and_score_reports_every_split_and_epochs_to_a_level():
-    keras.utils.set_random_seed(0)
-    moons = E.dataset("moons")
-    model = kzoo.mlp_classifier(num_classes=2, input_shape=(2,), hidden_units=(16,))
-    result = E.fit_and_score(model, moons, epochs=3, batch_size=64)
-    assert set(result) == {"train", "val", "test", "loss", "epochs", "seconds", "history"}
-    assert result["epochs"] == 3 and 0.5 < result["test"] <= 1.0
+def test_epochs_to_a_level_counts_from_one_and_never_is_infinite():
     assert E.epochs_to({"val_accuracy": [0.5, 0.96, 0.97]}, "val_accuracy", 0.95) == 2
+    assert E.epochs_to({"val_loss": [0.5, 0.4]}, "val_loss", 0.4, mode="min") == 2
     assert E.epochs_to({"val_loss": [0.5, 0.4]}, "val_loss", 0.1, mode="min") == math.inf
-    with pytest.raises(ValueError, match="metric"):
-        E.fit_and_score(model, moons, epochs=1, metric="f1")
-    with pytest.raises(ValueError, match="compiled"):
-        E.fit_and_score(kzoo.mlp_classifier(num_classes=2, input_shape=(2,), compile=False),
-                        moons, epochs=1)
+    with pytest.raises(ValueError, match="key"):
+        E.epochs_to({"loss": [1.0]}, "val_loss", 0.1)
 
 
 def test_reusable_runs_are_independent_trainings_of_one_compiled_model():

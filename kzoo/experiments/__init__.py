@@ -4,7 +4,7 @@ The guide says things an experiment can check ("GRU is faster than LSTM", "Huber
 robust to outliers"). The walkthroughs in ``notebooks/`` check them with three pieces:
 
 - :func:`dataset` gives the protocol's small datasets (digits, breast cancer, moons...),
-  split and scaled the same way everywhere, and :func:`fit_and_score` one run's scores;
+  split and scaled the same way everywhere, and :func:`epochs_to` reads a curve;
 - :func:`reusable` turns a model builder into a ``run(seed)`` that compiles once per
   architecture (most of a small run's cost on JAX) and :func:`accuracy` scores eagerly;
 - :func:`repeat` runs one experiment under several seeds (``keras.utils.set_random_seed``
@@ -31,6 +31,7 @@ Example::
     experiments.compare("ACT-03", relu, sigmoid, metric="test accuracy").expect("confirmed")
 """
 
+from kzoo.experiments.curves import epochs_to  # noqa: F401
 from kzoo.experiments.protocol import DATASETS, dataset  # noqa: F401
 from kzoo.experiments.reuse import accuracy, reusable  # noqa: F401
 from kzoo.experiments.rule import (  # noqa: F401
@@ -43,11 +44,10 @@ from kzoo.experiments.rule import (  # noqa: F401
     judged,
     similar,
 )
-from kzoo.experiments.runs import epochs_to, fit_and_score  # noqa: F401
 from kzoo.experiments.seeds import DEFAULT_SEEDS, Samples, repeat  # noqa: F401
 from kzoo.experiments.tables import Table  # noqa: F401
 from kzoo.experiments.verdict import MIME_TYPE, Verdict  # noqa: F401
 
 __all__ = ["DATASETS", "DEFAULT_SEEDS", "MIME_TYPE", "Samples", "Table", "VERDICTS", "Verdict",
            "accuracy", "at_least", "at_most", "check", "combine", "compare", "dataset",
-           "epochs_to", "fit_and_score", "judged", "repeat", "reusable", "similar"]
+           "epochs_to", "judged", "repeat", "reusable", "similar"]

@@ -87,8 +87,10 @@ def accuracy(model, x, y):
     """Classification accuracy from one forward pass in inference mode.
 
     Needs no compiled evaluation step (one eager call), so it is cheap for the many small
-    models of an experiment. Binary models (one sigmoid output) are thresholded at 0.5.
+    models of an experiment. Labels come from :func:`kzoo.evaluation.labels_from_probabilities`
+    (one sigmoid unit: ``>= 0.5``; softmax: argmax).
     """
-    p = keras.ops.convert_to_numpy(model(x, training=False))
-    labels = (p[:, 0] > 0.5).astype(int) if p.shape[-1] == 1 else p.argmax(-1)
+    from kzoo.evaluation import labels_from_probabilities
+
+    labels = labels_from_probabilities(keras.ops.convert_to_numpy(model(x, training=False)))
     return float(np.mean(labels == np.asarray(y).reshape(-1)))
